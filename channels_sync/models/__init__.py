@@ -1,0 +1,13 @@
+from .channels import Channel, ChannelToken, ChannelWarehouse
+from .inbound import InboundEvent
+from .listings import Listing
+from .outbox import OutboxMessage
+
+__all__ = [
+    "Channel",
+    "ChannelToken",
+    "ChannelWarehouse",
+    "InboundEvent",
+    "Listing",
+    "OutboxMessage",
+]

@@ -1,0 +1,166 @@
+"""LEAF module: the one door through which any app tells the channels that something changed.
+
+It imports nothing from other apps (only channels_sync models), so inventory, orders, warehouse
+and shipping may all call it inside their own transactions (the transactional-outbox pattern).
+Each call writes or bumps one OutboxMessage row per channel that must hear of the change, in the
+caller's transaction: if the caller rolls back, the channel hears nothing. Rows are coalesced per
+(channel, topic, key): a burst of changes to one SKU is one row whose `version` counts them, and
+the worker pushes the newest truth once. After commit a drain task is kicked for the channel.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.db.models import Case, DateTimeField, F, PositiveIntegerField, Value, When
+from django.utils import timezone
+
+from channels_sync.choices import ChannelKind, OutboxTopic
+from channels_sync.models import Channel, Listing, OutboxMessage
+
+
+def stock_changed(*, product_id: int, warehouse_id: int) -> None:
+    """Available-to-sell of a product in a warehouse moved (called by inventory on every change).
+
+    Marks (channel, product) dirty for every active channel with a base URL that this warehouse
+    feeds and that lists the product. The value itself is read from the truth when the worker pushes it.
+    """
+    channel_ids = (
+        Listing.objects.filter(
+            product_id=product_id,
+            is_active=True,
+            channel__is_active=True,
+            channel__warehouse_links__warehouse_id=warehouse_id,
+        )
+        .exclude(channel__base_url="")
+        .values_list("channel_id", flat=True)
+        .distinct()
+    )
+    for channel_id in sorted(channel_ids):
+        _enqueue(
+            channel_id=channel_id,
+            topic=OutboxTopic.STOCK,
+            key=str(product_id),
+            payload={"product_id": product_id},
+        )
+
+
+def order_status_changed(*, order_id: int, channel_id: int, status: str) -> None:
+    """An order's status changed (called by orders' single status writer)."""
+    if _is_pushed_to(channel_id):
+        _enqueue(
+            channel_id=channel_id,
+            topic=OutboxTopic.ORDER_STATUS,
+            key=str(order_id),
+            payload={"order_id": order_id, "status": status},
+        )
+
+
+def shipment_confirmed(*, order_id: int, channel_id: int, shipment_id: int) -> None:
+    """A shipment left the building with a tracking number (called when it is confirmed)."""
+    if _is_pushed_to(channel_id):
+        _enqueue(
+            channel_id=channel_id,
+            topic=OutboxTopic.SHIPMENT,
+            key=str(shipment_id),
+            payload={"order_id": order_id, "shipment_id": shipment_id},
+        )
+
+
+def order_cancelled(*, order_id: int, channel_id: int, line_ids: list[int] | None = None) -> None:
+    """An order (or some of its lines) was cancelled on our side."""
+    if _is_pushed_to(channel_id):
+        _enqueue(
+            channel_id=channel_id,
+            topic=OutboxTopic.CANCELLATION,
+            key=str(order_id),
+            payload={"order_id": order_id, "line_ids": line_ids},
+        )
+
+
+def stock_resync(*, channel_id: int, product_ids: list[int]) -> None:
+    """Mark (channel, product) dirty so the worker re-pushes the truth (used by reconciliation)."""
+    for product_id in sorted(product_ids):
+        _enqueue(
+            channel_id=channel_id,
+            topic=OutboxTopic.STOCK,
+            key=str(product_id),
+            payload={"product_id": product_id},
+        )
+
+
+def _is_pushed_to(channel_id: int | None) -> bool:
+    # Custom storefronts read our REST API themselves, and a channel without a base URL has
+    # nowhere to be told: nothing is queued for them (reconciliation catches stock up later).
+    if not channel_id:
+        return False
+    return (
+        Channel.objects.filter(pk=channel_id, is_active=True)
+        .exclude(kind=ChannelKind.CUSTOM)
+        .exclude(base_url="")
+        .exists()
+    )
+
+
+def _bump(*, channel_id: int, topic: str, key: str, payload: dict) -> int:
+    now = timezone.now()
+    return OutboxMessage.objects.filter(channel_id=channel_id, topic=topic, key=key).update(
+        version=F("version") + 1,
+        payload=payload,
+        # A row that was fully sent becomes pending now; one already pending keeps its age
+        # and its backoff (a new change must not hammer a failing channel).
+        pending_since=Case(
+            When(version=F("sent_version"), then=Value(now)),
+            default=F("pending_since"),
+            output_field=DateTimeField(),
+        ),
+        next_attempt_at=Case(
+            When(version=F("sent_version"), then=Value(now)),
+            default=F("next_attempt_at"),
+            output_field=DateTimeField(),
+        ),
+        attempts=Case(
+            When(version=F("sent_version"), then=Value(0)),
+            default=F("attempts"),
+            output_field=PositiveIntegerField(),
+        ),
+    )
+
+
+def _enqueue(*, channel_id: int, topic: str, key: str, payload: dict) -> None:
+    if not _bump(channel_id=channel_id, topic=topic, key=key, payload=payload):
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                OutboxMessage.objects.create(
+                    channel_id=channel_id,
+                    topic=topic,
+                    key=key,
+                    payload=payload,
+                    version=1,
+                    sent_version=0,
+                    pending_since=now,
+                    next_attempt_at=now,
+                )
+        except IntegrityError:
+            # Another transaction created it first: coalesce into its row.
+            _bump(channel_id=channel_id, topic=topic, key=key, payload=payload)
+    _kick_after_commit(channel_id)
+
+
+def _kick_after_commit(channel_id: int) -> None:
+    # One kick per channel per transaction: a 1,000-SKU receipt queues one drain, not 1,000.
+    # The callbacks list is the connection's own, so a rolled-back savepoint drops its kick.
+    for entry in transaction.get_connection().run_on_commit:
+        func = entry[1]
+        if isinstance(func, partial) and func.func is _kick and func.args == (channel_id,):
+            return
+    transaction.on_commit(partial(_kick, channel_id))
+
+
+def _kick(channel_id: int) -> None:
+    # Imported late: the tasks module pulls in services of other apps, which import this leaf.
+    from channels_sync.tasks import outbox_kick
+
+    outbox_kick(channel_id=channel_id)

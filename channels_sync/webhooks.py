@@ -1,0 +1,69 @@
+"""Inbound webhook endpoint: the signature is the authentication (no session, no token)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from channels_sync import selectors
+from channels_sync.exceptions import ChannelNotFound
+from channels_sync.services import inbound_webhook_ingest
+from common.api.serializers import error_responses
+
+
+class WebhookResultSerializer(serializers.Serializer):
+    status = serializers.CharField(help_text="captured, duplicate_order, received, failed, ping")
+    event_id = serializers.IntegerField(allow_null=True)
+    order_id = serializers.IntegerField(allow_null=True)
+    duplicate_delivery = serializers.BooleanField()
+
+
+class WebhookIngestApi(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes: list = []
+
+    @extend_schema(
+        operation_id="channel_webhook_ingest",
+        summary="Receive an order webhook from a Shopify- or WooCommerce-style shop",
+        description=(
+            "The raw body must be signed with the channel's webhook secret: base64 HMAC-SHA256 "
+            "in `X-Shopify-Hmac-Sha256` (Shopify-style) or `X-WC-Webhook-Signature` "
+            "(WooCommerce-style). Idempotent: Shopify deliveries on `X-Shopify-Event-Id`, "
+            "WooCommerce deliveries on order id + `date_modified_gmt`; the order itself on "
+            "(channel, order id)."
+        ),
+        request={"application/json": {"type": "object", "description": "The channel's order JSON"}},
+        parameters=[
+            OpenApiParameter("X-Shopify-Hmac-Sha256", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter("X-Shopify-Event-Id", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter(
+                "X-WC-Webhook-Signature", str, OpenApiParameter.HEADER, required=False
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(WebhookResultSerializer, description="Stored (and captured)"),
+            **error_responses(400, 401, 404, 409),
+        },
+        auth=[],
+    )
+    def post(self, request, channel_code: str) -> Response:  # type: ignore[no-untyped-def]
+        channel = selectors.channel_get_by_code(code=channel_code)
+        if channel is None:
+            raise ChannelNotFound(f"No active channel {channel_code!r}.")
+        result = inbound_webhook_ingest(
+            channel=channel, headers=dict(request.headers), body=request.body
+        )
+        return Response(
+            WebhookResultSerializer(
+                {
+                    "status": result.status,
+                    "event_id": result.event_id,
+                    "order_id": result.order_id,
+                    "duplicate_delivery": result.duplicate_delivery,
+                }
+            ).data
+        )

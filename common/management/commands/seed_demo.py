@@ -1,0 +1,243 @@
+"""Load demo data: two warehouses, 500 SKUs with barcodes, stock, channels and a user per role.
+
+Idempotent: running it again adds nothing that already exists.
+"""
+
+from __future__ import annotations
+
+import random
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from tqdm import tqdm
+
+from channels_sync.models import Channel, ChannelToken, ChannelWarehouse
+from common import roles
+from common.types import Actor
+from inventory import services as inventory_services
+from inventory.models import Barcode, Product, StockMovement
+from shipping import services as shipping_services
+from warehouse.choices import BinType
+from warehouse.models import Bin, Warehouse
+from warehouse.services.layout import layout_generate
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo login, never used in production
+WAREHOUSES = [
+    {
+        "code": "EAST",
+        "name": "East DC (Newark)",
+        "city": "Newark",
+        "postal_code": "07102",
+        "country": "US",
+        "region": "us-east",
+        "timezone": "America/New_York",
+    },
+    {
+        "code": "WEST",
+        "name": "West DC (Reno)",
+        "city": "Reno",
+        "postal_code": "89502",
+        "country": "US",
+        "region": "us-west",
+        "timezone": "America/Los_Angeles",
+    },
+]
+USERS = [
+    ("admin", None, True),
+    ("ops", roles.OPS_MANAGER, False),
+    ("opsadmin", roles.OPS_ADMIN, False),
+    ("cs", roles.CUSTOMER_SERVICE, False),
+    ("picker", roles.WAREHOUSE_OPERATOR, False),
+    ("supervisor", roles.WAREHOUSE_SUPERVISOR, False),
+]
+CHANNELS = [
+    ("shopify-demo", "Demo Shopify store", "shopify", True),
+    ("woo-demo", "Demo WooCommerce store", "woocommerce", True),
+    ("amazon-demo", "Demo Amazon marketplace", "amazon", False),
+    ("web", "Own storefront (REST API)", "custom", True),
+]
+WORDS = [
+    "Organic Cotton Tee",
+    "Merino Beanie",
+    "Trail Socks",
+    "Canvas Tote",
+    "Bamboo Toothbrush",
+    "Steel Bottle",
+    "Yoga Mat",
+    "Coffee Beans",
+    "Ceramic Mug",
+    "Notebook A5",
+    "Desk Lamp",
+    "Phone Case",
+    "Linen Shirt",
+    "Wool Scarf",
+    "Running Cap",
+    "Leather Wallet",
+    "Silk Pillowcase",
+    "Cast Iron Pan",
+    "Chef Knife",
+    "Glass Jar",
+]
+SIZES = ["XS", "S", "M", "L", "XL"]
+
+
+def _gtin13(n: int) -> str:
+    body = f"400{n:09d}"
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(body))
+    return body + str((10 - total % 10) % 10)
+
+
+class Command(BaseCommand):
+    help = "Load demo data (idempotent): warehouses, bins, 500 SKUs, stock, channels, users."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--skus", type=int, default=500)
+        parser.add_argument("--aisles", type=int, default=10)
+        parser.add_argument("--bays", type=int, default=20)
+        parser.add_argument("--levels", type=int, default=4)
+        parser.add_argument("--quiet", action="store_true", help="No progress bar")
+
+    def handle(self, *args, **opts):
+        rng = random.Random(42)
+        quiet = opts["quiet"]
+        warehouses = self._warehouses(opts)
+        products = self._products(opts["skus"], rng)
+        self._users()
+        self._channels(warehouses)
+        shipping_services.carriers_ensure_defaults()  # in-process carrier: packing needs no server
+        self._stock(products, warehouses, rng, quiet)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo data ready: {len(warehouses)} warehouses, {Bin.objects.count()} bins, "
+                f"{Product.objects.count()} SKUs; logins {', '.join(u for u, _, _ in USERS)} "
+                f"(password {DEMO_PASSWORD})"
+            )
+        )
+
+    def _warehouses(self, opts) -> list[Warehouse]:
+        result = []
+        for spec in WAREHOUSES:
+            wh, _ = Warehouse.objects.get_or_create(code=spec["code"], defaults=spec)
+            layout_generate(
+                warehouse=wh, aisles=opts["aisles"], bays=opts["bays"], levels=opts["levels"]
+            )
+            result.append(wh)
+        return result
+
+    @transaction.atomic
+    def _products(self, count: int, rng: random.Random) -> list[Product]:
+        existing = set(Product.objects.values_list("sku", flat=True))
+        new, codes = [], []
+        for i in range(count):
+            sku = f"DEMO-{i + 1:04d}"
+            if sku in existing:
+                continue
+            base = WORDS[i % len(WORDS)]
+            size = SIZES[(i // len(WORDS)) % len(SIZES)]
+            abc = "A" if i < count * 0.2 else ("B" if i < count * 0.5 else "C")
+            new.append(
+                Product(
+                    sku=sku,
+                    name=f"{base} {size}",
+                    abc_class=abc,
+                    weight_g=rng.randint(50, 2500),
+                    length_mm=rng.randint(50, 400),
+                    width_mm=rng.randint(40, 300),
+                    height_mm=rng.randint(10, 200),
+                    is_lot_tracked=(i % 25 == 0),
+                    is_expiry_tracked=(i % 50 == 0),
+                )
+            )
+            codes.append((sku, _gtin13(i + 1)))
+        Product.objects.bulk_create(new, batch_size=500)
+        by_sku = {p.sku: p for p in Product.objects.filter(sku__in=[s for s, _ in codes])}
+        Barcode.objects.bulk_create(
+            [Barcode(product=by_sku[s], code=c, kind="gtin") for s, c in codes],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        return list(Product.objects.filter(sku__startswith="DEMO-").order_by("sku"))
+
+    def _users(self) -> None:
+        roles.ensure_role_groups()
+        user_model = get_user_model()
+        for username, role, is_super in USERS:
+            user, created = user_model.objects.get_or_create(
+                username=username,
+                defaults={
+                    "email": f"{username}@demo.example",
+                    "is_staff": True,
+                    "is_superuser": is_super,
+                },
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save(update_fields=["password"])
+            if role:
+                user.groups.add(Group.objects.get(name=role))
+
+    def _channels(self, warehouses: list[Warehouse]) -> None:
+        for code, name, kind, split in CHANNELS:
+            channel, created = Channel.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "allows_split_shipments": split,
+                    "webhook_secret": f"{code}-secret",
+                    "safety_stock": 2,
+                },
+            )
+            for priority, wh in enumerate(
+                warehouses if code != "amazon-demo" else warehouses[:1], 1
+            ):
+                ChannelWarehouse.objects.get_or_create(
+                    channel=channel, warehouse=wh, defaults={"priority": priority}
+                )
+            if created:
+                key = f"demo-token-{code}"
+                ChannelToken.objects.create(
+                    channel=channel,
+                    name="demo",
+                    prefix=key[:10],
+                    key_hash=ChannelToken.hash_key(key),
+                )
+
+    def _stock(self, products, warehouses, rng: random.Random, quiet: bool) -> None:
+        if StockMovement.objects.filter(document_type="seed").exists():
+            return
+        actor = Actor.system("seed_demo")
+        for wh in warehouses:
+            pick_faces = list(
+                Bin.objects.filter(warehouse=wh, bin_type=BinType.PICK_FACE).order_by(
+                    "pick_sequence"
+                )
+            )
+            reserves = list(
+                Bin.objects.filter(warehouse=wh, bin_type=BinType.RESERVE).order_by("pick_sequence")
+            )
+            # Fast movers (A) get the pick faces nearest the depot, as velocity slotting does.
+            for i, product in enumerate(tqdm(products, desc=f"stock {wh.code}", disable=quiet)):
+                with transaction.atomic():
+                    lot = f"L{rng.randint(100, 999)}" if product.is_lot_tracked else ""
+                    inventory_services.stock_receive(
+                        product_id=product.pk,
+                        bin=pick_faces[i % len(pick_faces)],
+                        quantity=rng.randint(5, 60),
+                        actor=actor,
+                        lot=lot,
+                        document_type="seed",
+                        document_ref=wh.code,
+                    )
+                    if reserves and i % 3 != 2:
+                        inventory_services.stock_receive(
+                            product_id=product.pk,
+                            bin=reserves[i % len(reserves)],
+                            quantity=rng.randint(20, 200),
+                            actor=actor,
+                            lot=lot,
+                            document_type="seed",
+                            document_ref=wh.code,
+                        )

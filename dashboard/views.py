@@ -1,0 +1,191 @@
+"""Ops dashboard (pictures of volume, lateness, holds, warehouse rates, sync and stock) and the
+exceptions queue (each exception with the action that resolves it)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from channels_sync import selectors as channels_selectors
+from channels_sync.services import sync as channels_sync_services
+from common.exceptions import DomainError
+from common.types import Actor
+from dashboard.access import OPS, role_required
+from inventory import ui_selectors as inventory_ui
+from orders import services as orders_services
+from orders import ui_selectors as orders_ui
+from orders.choices import HoldKind
+from orders.states import OrderStatus
+from warehouse import ui_selectors as warehouse_ui
+from warehouse.services import counts as count_services
+
+HOURS = 24
+LIST_LIMIT = 10
+QUEUE_LIMIT = 50
+
+
+def _hours(now: datetime) -> list[datetime]:
+    start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=HOURS - 1)
+    return [start + timedelta(hours=i) for i in range(HOURS)]
+
+
+def _series(
+    rows: list[dict[str, Any]], hours: list[datetime], key: str, value: str
+) -> dict[str, list[int]]:
+    """{series name: [value per hour]} from grouped rows of {hour, key, value}."""
+    index = {h: i for i, h in enumerate(hours)}
+    out: dict[str, list[int]] = defaultdict(lambda: [0] * len(hours))
+    for row in rows:
+        hour = row["hour"]
+        if hour is not None and timezone.is_naive(hour):
+            hour = timezone.make_aware(hour, timezone.UTC)
+        i = index.get(hour)
+        if i is not None:
+            out[row[key]][i] += row[value] or 0
+    return dict(out)
+
+
+@role_required(OPS)
+def home(request: HttpRequest) -> HttpResponse:
+    now = timezone.now()
+    hours = _hours(now)
+    since = hours[0]
+    status_labels = dict(OrderStatus.choices)
+    by_status = _series(orders_ui.orders_per_hour_by_status(since=since), hours, "status", "n")
+    rates = _series(warehouse_ui.units_per_hour(since=since), hours, "kind", "units")
+    hold_counts = orders_ui.open_hold_counts()
+    hold_labels = dict(HoldKind.choices)
+    health = channels_selectors.sync_health()
+    late = orders_ui.late_orders(now=now)
+    alerts = inventory_ui.stock_alerts()
+    charts = {
+        "hours": [h.strftime("%H:00") for h in hours],
+        "orders": [
+            {"label": status_labels.get(s, s), "data": data}
+            for s, data in sorted(by_status.items())
+        ],
+        "rates": [
+            {"label": f"{kind.title()} units", "data": rates.get(kind, [0] * len(hours))}
+            for kind in ("pick", "pack")
+        ],
+        "holds": {
+            "labels": [hold_labels.get(k, k) for k in hold_counts],
+            "data": list(hold_counts.values()),
+        },
+        "sync": {
+            "labels": [h.channel_code for h in health],
+            "backlog": [h.backlog for h in health],
+            "lag": [round(h.oldest_unsent_age_seconds or 0) for h in health],
+        },
+    }
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "charts": charts,
+            "orders_24h": sum(sum(d) for d in by_status.values()),
+            "late_count": late.count(),
+            "late_orders": list(late[:LIST_LIMIT]),
+            "holds_total": sum(hold_counts.values()),
+            "hold_counts": [(hold_labels.get(k, k), n) for k, n in hold_counts.items()],
+            "backordered": orders_ui.backordered_order_count(),
+            "picked_24h": sum(rates.get("pick", [])),
+            "packed_24h": sum(rates.get("pack", [])),
+            "health": health,
+            "dead_total": sum(h.dead for h in health),
+            "alerts_count": alerts.count(),
+            "alerts": list(alerts[:LIST_LIMIT]),
+            "replenishments": warehouse_ui.open_replenishments_count(),
+            "counts_waiting": warehouse_ui.counts_awaiting_approval().count(),
+        },
+    )
+
+
+@role_required(OPS)
+def exceptions(request: HttpRequest) -> HttpResponse:
+    since = timezone.now() - timedelta(days=7)
+    shorts = list(warehouse_ui.short_picks(since=since)[:QUEUE_LIMIT])
+    orders_by_line = orders_ui.order_ids_by_fulfillment_line(
+        line_ids=[s.fulfillment_line_id for s in shorts]
+    )
+    for short in shorts:
+        short.order = orders_by_line.get(short.fulfillment_line_id)
+    return render(
+        request,
+        "dashboard/exceptions.html",
+        {
+            "holds": list(
+                orders_ui.active_holds(exclude_kinds=[HoldKind.UNKNOWN_SKU])[:QUEUE_LIMIT]
+            ),
+            "unknown_skus": list(
+                orders_ui.active_holds(kinds=[HoldKind.UNKNOWN_SKU])[:QUEUE_LIMIT]
+            ),
+            "shorts": shorts,
+            "dead": list(channels_selectors.outbox_messages_dead()[:QUEUE_LIMIT]),
+            "counts": list(warehouse_ui.counts_awaiting_approval()[:QUEUE_LIMIT]),
+            "limit": QUEUE_LIMIT,
+        },
+    )
+
+
+def _do(request: HttpRequest, call, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        call(Actor.for_user(request.user))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("dashboard:exceptions")
+
+
+@role_required(OPS)
+@require_POST
+def release_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
+    note = request.POST.get("note", "").strip()[:500]
+    return _do(
+        request,
+        lambda actor: orders_services.order_hold_release(hold_id=hold_id, actor=actor, note=note),
+        "Hold released.",
+    )
+
+
+@role_required(OPS)
+@require_POST
+def reroute(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _do(
+        request,
+        lambda actor: orders_services.order_reroute(order_id=order_id, actor=actor),
+        "Order re-routed.",
+    )
+
+
+@role_required(OPS)
+@require_POST
+def retry_sync(request: HttpRequest, message_id: int) -> HttpResponse:
+    return _do(
+        request,
+        lambda actor: channels_sync_services.outbox_message_retry(
+            message_id=message_id, actor=actor
+        ),
+        "Sync message queued again.",
+    )
+
+
+@role_required(OPS)
+@require_POST
+def approve_count(request: HttpRequest, count_id: int) -> HttpResponse:
+    approve = request.POST.get("decision") == "approve"
+    return _do(
+        request,
+        lambda actor: count_services.cycle_count_approve(
+            count_id=count_id, actor=actor, approve=approve
+        ),
+        "Count approved and stock adjusted." if approve else "Recount requested.",
+    )

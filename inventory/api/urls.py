@@ -1,0 +1,11 @@
+from rest_framework.routers import DefaultRouter
+
+from inventory.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("products", views.ProductViewSet, basename="product")
+router.register("stock/balances", views.BalanceViewSet, basename="balance")
+router.register("stock/levels", views.StockLevelViewSet, basename="stock-level")
+router.register("stock/movements", views.MovementViewSet, basename="movement")
+
+urlpatterns = router.urls

@@ -1,0 +1,14 @@
+from .ledger import StockMovement
+from .products import Barcode, Product
+from .reservations import BinReservation, Commitment
+from .stock import InventoryBalance, StockLevel
+
+__all__ = [
+    "Barcode",
+    "BinReservation",
+    "Commitment",
+    "InventoryBalance",
+    "Product",
+    "StockLevel",
+    "StockMovement",
+]

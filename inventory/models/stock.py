@@ -1,0 +1,87 @@
+"""Stock figures: per bin (and lot), and per warehouse.
+
+`StockLevel` is physical stock in one bin; `reserved` is what waves reserved there for picks.
+`InventoryBalance` is the warehouse-level view that the OMS commits against: it is maintained in
+the same transaction as every StockLevel change, so `on_hand == sum(stock levels)` and
+`unavailable == sum(stock in damaged/quarantine/blocked bins)` always hold (check_inventory).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from common.models import TimeStampedModel
+
+
+class StockLevel(TimeStampedModel):
+    """Units of one product (and lot) in one bin."""
+
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.PROTECT, related_name="stock_levels"
+    )
+    bin = models.ForeignKey("warehouse.Bin", on_delete=models.PROTECT, related_name="stock_levels")
+    warehouse = models.ForeignKey("warehouse.Warehouse", on_delete=models.PROTECT, related_name="+")
+    lot = models.CharField(max_length=40, blank=True, default="")
+    expiry_date = models.DateField(null=True, blank=True)
+    on_hand = models.IntegerField(default=0)
+    reserved = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "bin", "lot"], name="stocklevel_unique"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="stocklevel_on_hand_nonneg"),
+            models.CheckConstraint(condition=Q(reserved__gte=0), name="stocklevel_reserved_nonneg"),
+            models.CheckConstraint(
+                condition=Q(reserved__lte=F("on_hand")), name="stocklevel_reserved_lte_on_hand"
+            ),
+        ]
+        indexes = [models.Index(fields=["product", "warehouse"])]
+
+    def __str__(self) -> str:
+        lot = f" lot {self.lot}" if self.lot else ""
+        return f"{self.product_id}@{self.bin_id}{lot}: {self.on_hand}"
+
+    @property
+    def free(self) -> int:
+        return self.on_hand - self.reserved
+
+
+class InventoryBalance(TimeStampedModel):
+    """One product in one warehouse: on hand, committed to orders, unavailable, incoming.
+
+    available = on_hand − committed − unavailable (never shown below zero).
+    """
+
+    product = models.ForeignKey(
+        "inventory.Product", on_delete=models.PROTECT, related_name="balances"
+    )
+    warehouse = models.ForeignKey("warehouse.Warehouse", on_delete=models.PROTECT, related_name="+")
+    on_hand = models.IntegerField(default=0)
+    committed = models.IntegerField(default=0)
+    unavailable = models.IntegerField(default=0)
+    incoming = models.IntegerField(default=0)
+    # Bumped on every change: channels use it as a version so stale pushes never win.
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["product", "warehouse"], name="balance_unique"),
+            models.CheckConstraint(condition=Q(on_hand__gte=0), name="balance_on_hand_nonneg"),
+            models.CheckConstraint(condition=Q(committed__gte=0), name="balance_committed_nonneg"),
+            models.CheckConstraint(condition=Q(unavailable__gte=0), name="balance_unavail_nonneg"),
+            models.CheckConstraint(condition=Q(incoming__gte=0), name="balance_incoming_nonneg"),
+            models.CheckConstraint(
+                condition=Q(committed__lte=F("on_hand")), name="balance_committed_lte_on_hand"
+            ),
+            models.CheckConstraint(
+                condition=Q(unavailable__lte=F("on_hand")), name="balance_unavail_lte_on_hand"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product_id}@wh{self.warehouse_id}"
+
+    @property
+    def available(self) -> int:
+        return max(0, self.on_hand - self.committed - self.unavailable)

@@ -1,0 +1,39 @@
+"""Inventory writes. Every change of physical stock writes exactly one StockMovement per
+(product, bin pair) in the same transaction as the StockLevel and InventoryBalance updates.
+
+Public entry points are re-exported here: `from inventory import services as inventory_services`.
+"""
+
+from .movements import (
+    bin_availability_change,
+    incoming_adjust,
+    stock_adjust,
+    stock_consume,
+    stock_move,
+    stock_pick,
+    stock_receive,
+)
+from .reservations import (
+    bin_reservation_create,
+    bin_reservation_release,
+    commitment_create,
+    commitment_release,
+    commitments_expire,
+    commitments_release_for_document,
+)
+
+__all__ = [
+    "bin_availability_change",
+    "bin_reservation_create",
+    "bin_reservation_release",
+    "commitment_create",
+    "commitment_release",
+    "commitments_expire",
+    "commitments_release_for_document",
+    "incoming_adjust",
+    "stock_adjust",
+    "stock_consume",
+    "stock_move",
+    "stock_pick",
+    "stock_receive",
+]

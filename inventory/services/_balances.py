@@ -1,0 +1,108 @@
+"""Private helpers that apply deltas to StockLevel and InventoryBalance rows.
+
+Decreases use conditional UPDATEs (the test is in the WHERE clause) so that two concurrent
+writers can never both succeed on the last units; CheckConstraints back them up.
+"""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from channels_sync import outbox
+from inventory.exceptions import InsufficientStock
+from inventory.models import InventoryBalance, StockLevel
+
+
+def stock_level_get_or_create(
+    *, product_id: int, bin_id: int, warehouse_id: int, lot: str = "", expiry_date=None
+) -> StockLevel:
+    try:
+        with transaction.atomic():
+            level, _ = StockLevel.objects.get_or_create(
+                product_id=product_id,
+                bin_id=bin_id,
+                lot=lot,
+                defaults={"warehouse_id": warehouse_id, "expiry_date": expiry_date},
+            )
+    except IntegrityError:
+        level = StockLevel.objects.get(product_id=product_id, bin_id=bin_id, lot=lot)
+    return level
+
+
+def level_increase(*, level_id: int, quantity: int) -> None:
+    StockLevel.objects.filter(pk=level_id).update(on_hand=F("on_hand") + quantity)
+
+
+def level_decrease_free(*, level_id: int, quantity: int) -> None:
+    """Take `quantity` unreserved units out of a stock level, or raise InsufficientStock."""
+    updated = StockLevel.objects.filter(pk=level_id, on_hand__gte=F("reserved") + quantity).update(
+        on_hand=F("on_hand") - quantity
+    )
+    if not updated:
+        level = StockLevel.objects.filter(pk=level_id).values("on_hand", "reserved").first() or {}
+        raise InsufficientStock(
+            f"Only {level.get('on_hand', 0) - level.get('reserved', 0)} free unit(s) in this bin, "
+            f"{quantity} needed.",
+            free=level.get("on_hand", 0) - level.get("reserved", 0),
+            requested=quantity,
+        )
+
+
+def balance_ensure(*, product_id: int, warehouse_id: int) -> None:
+    if InventoryBalance.objects.filter(product_id=product_id, warehouse_id=warehouse_id).exists():
+        return
+    try:
+        with transaction.atomic():
+            InventoryBalance.objects.create(product_id=product_id, warehouse_id=warehouse_id)
+    except IntegrityError:
+        pass
+
+
+def balance_apply(
+    *,
+    product_id: int,
+    warehouse_id: int,
+    on_hand: int = 0,
+    unavailable: int = 0,
+    committed: int = 0,
+    incoming: int = 0,
+    require_available: int = 0,
+) -> None:
+    """Apply deltas to a warehouse balance in one UPDATE.
+
+    `require_available` puts "on_hand − committed − unavailable ≥ n" (after nothing else) in the
+    WHERE clause; a constraint violation (e.g. on hand below committed) becomes InsufficientStock.
+    """
+    balance_ensure(product_id=product_id, warehouse_id=warehouse_id)
+    qs = InventoryBalance.objects.filter(product_id=product_id, warehouse_id=warehouse_id)
+    if require_available:
+        qs = qs.filter(on_hand__gte=F("committed") + F("unavailable") + require_available)
+    changes = {"version": F("version") + 1}
+    for field, delta in (
+        ("on_hand", on_hand),
+        ("unavailable", unavailable),
+        ("committed", committed),
+        ("incoming", incoming),
+    ):
+        if delta:
+            changes[field] = F(field) + delta
+    try:
+        with transaction.atomic():
+            updated = qs.update(**changes)
+    except IntegrityError as exc:
+        raise InsufficientStock(
+            "This change would leave committed or unavailable stock above on hand; "
+            "release the commitments first.",
+            code="balance_constraint",
+        ) from exc
+    if not updated:
+        bal = InventoryBalance.objects.get(product_id=product_id, warehouse_id=warehouse_id)
+        raise InsufficientStock(
+            f"Only {bal.available} unit(s) available in this warehouse, {require_available} needed.",
+            available=bal.available,
+            requested=require_available,
+        )
+    if on_hand or unavailable or committed:
+        # Available-to-sell moved: the channels that this warehouse feeds must hear of it.
+        outbox.stock_changed(product_id=product_id, warehouse_id=warehouse_id)

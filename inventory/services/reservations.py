@@ -1,0 +1,226 @@
+"""Reservations at two levels.
+
+* commitment_create — the OMS commits stock in one warehouse to an order line (or a cart).
+  One conditional UPDATE on InventoryBalance: "available ≥ n" sits in its WHERE clause, so two
+  buyers can never get the same last unit, on Postgres or SQLite.
+* bin_reservation_create — the WMS reserves units in a bin (and lot) under a commitment when it
+  releases work to the floor; again a conditional UPDATE on the StockLevel row.
+
+Invariants: InventoryBalance.committed == Σ open Commitment.quantity; StockLevel.reserved ==
+Σ open BinReservation.quantity; a commitment's open bin reservations never exceed it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from common.types import Actor
+from inventory.choices import ReservationStatus
+from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
+from inventory.locks import (
+    bin_reservation_for_update,
+    commitment_for_update,
+    commitments_for_update,
+)
+from inventory.models import BinReservation, Commitment, StockLevel
+from inventory.services._balances import balance_apply
+
+
+def _check_quantity(quantity: int) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise InvalidQuantity(f"Quantity must be a positive whole number, got {quantity!r}.")
+
+
+@transaction.atomic
+def commitment_create(
+    *,
+    product_id: int,
+    warehouse_id: int,
+    quantity: int,
+    document_type: str,
+    document_ref: str,
+    actor: Actor,
+    expires_at: dt.datetime | None = None,
+) -> Commitment:
+    """Commit `quantity` available units of a product in a warehouse to a document.
+
+    Raises InsufficientStock (with `available`) when fewer units are available.
+    """
+    _check_quantity(quantity)
+    balance_apply(
+        product_id=product_id,
+        warehouse_id=warehouse_id,
+        committed=quantity,
+        require_available=quantity,
+    )
+    return Commitment.objects.create(
+        product_id=product_id,
+        warehouse_id=warehouse_id,
+        quantity=quantity,
+        original_quantity=quantity,
+        document_type=document_type,
+        document_ref=str(document_ref),
+        expires_at=expires_at,
+    )
+
+
+def _open_bin_reserved(commitment: Commitment) -> int:
+    return (
+        commitment.bin_reservations.filter(status=ReservationStatus.OPEN).aggregate(
+            n=Sum("quantity")
+        )["n"]
+        or 0
+    )
+
+
+@transaction.atomic
+def commitment_release(
+    *, commitment_id: int, actor: Actor, quantity: int | None = None
+) -> Commitment:
+    """Give back `quantity` (default: all) open units of a commitment.
+
+    Units that are also reserved in bins are un-reserved first (newest reservation first).
+    Raises ReservationClosed when asked for more than is open.
+    """
+    commitment = commitment_for_update(commitment_id)
+    if commitment.status != ReservationStatus.OPEN:
+        if quantity is None:
+            return commitment
+        raise ReservationClosed("This commitment is no longer open.")
+    qty = commitment.quantity if quantity is None else quantity
+    _check_quantity(qty)
+    if qty > commitment.quantity:
+        raise ReservationClosed(
+            f"Only {commitment.quantity} unit(s) are committed, {qty} to release.",
+            committed=commitment.quantity,
+        )
+    remaining = commitment.quantity - qty
+    over = _open_bin_reserved(commitment) - remaining
+    if over > 0:
+        for res in commitment.bin_reservations.filter(status=ReservationStatus.OPEN).order_by(
+            "-pk"
+        ):
+            take = min(over, res.quantity)
+            bin_reservation_release(bin_reservation_id=res.pk, actor=actor, quantity=take)
+            over -= take
+            if over == 0:
+                break
+    commitment.quantity = remaining
+    commitment.status = ReservationStatus.OPEN if remaining else ReservationStatus.RELEASED
+    commitment.save(update_fields=["quantity", "status", "updated_at"])
+    balance_apply(
+        product_id=commitment.product_id, warehouse_id=commitment.warehouse_id, committed=-qty
+    )
+    return commitment
+
+
+@transaction.atomic
+def commitments_release_for_document(*, document_type: str, document_ref: str, actor: Actor) -> int:
+    """Release every open commitment of a document; return the units released."""
+    ids = Commitment.objects.filter(
+        document_type=document_type, document_ref=str(document_ref), status=ReservationStatus.OPEN
+    ).values_list("pk", flat=True)
+    released = 0
+    for commitment in commitments_for_update(ids):
+        released += commitment.quantity
+        commitment_release(commitment_id=commitment.pk, actor=actor)
+    return released
+
+
+def commitments_expire(*, now: dt.datetime | None = None, actor: Actor | None = None) -> int:
+    """Release commitments whose `expires_at` has passed (storefront cart holds)."""
+    now = now or timezone.now()
+    actor = actor or Actor.system("reservation-expiry")
+    count = 0
+    for pk in Commitment.objects.filter(
+        status=ReservationStatus.OPEN, expires_at__lte=now
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            commitment = commitment_for_update(pk)
+            if (
+                commitment.status == ReservationStatus.OPEN
+                and commitment.expires_at
+                and commitment.expires_at <= now
+            ):
+                commitment_release(commitment_id=pk, actor=actor)
+                count += 1
+    return count
+
+
+@transaction.atomic
+def bin_reservation_create(
+    *,
+    commitment_id: int,
+    stock_level_id: int,
+    quantity: int,
+    actor: Actor,
+    document_type: str = "",
+    document_ref: str = "",
+) -> BinReservation:
+    """Reserve units in one bin (and lot) under a commitment, for a pick.
+
+    Raises InsufficientStock when the bin has fewer free units, BinNotUsable for a blocked or
+    non-pickable bin, ReservationClosed when the commitment has no unreserved units left.
+    """
+    _check_quantity(quantity)
+    commitment = commitment_for_update(commitment_id)
+    if commitment.status != ReservationStatus.OPEN:
+        raise ReservationClosed("The commitment is no longer open.")
+    unreserved = commitment.quantity - _open_bin_reserved(commitment)
+    if quantity > unreserved:
+        raise ReservationClosed(
+            f"Only {unreserved} committed unit(s) are not yet reserved in a bin.",
+            unreserved=unreserved,
+        )
+    level = StockLevel.objects.select_related("bin").get(pk=stock_level_id)
+    if level.product_id != commitment.product_id or level.warehouse_id != commitment.warehouse_id:
+        raise BinNotUsable("This stock is another product or in another warehouse.")
+    if not level.bin.is_pickable:
+        raise BinNotUsable(f"Bin {level.bin.code} is blocked or not a pick location.")
+    updated = StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") + quantity).update(
+        reserved=F("reserved") + quantity
+    )
+    if not updated:
+        level.refresh_from_db(fields=["on_hand", "reserved"])
+        raise InsufficientStock(
+            f"Only {level.free} free unit(s) in bin {level.bin.code}.", free=level.free
+        )
+    return BinReservation.objects.create(
+        commitment=commitment,
+        stock_level=level,
+        quantity=quantity,
+        original_quantity=quantity,
+        document_type=document_type or commitment.document_type,
+        document_ref=str(document_ref or commitment.document_ref),
+    )
+
+
+@transaction.atomic
+def bin_reservation_release(
+    *, bin_reservation_id: int, actor: Actor, quantity: int | None = None
+) -> BinReservation:
+    """Un-reserve units in a bin (the commitment keeps them). Default: all open units."""
+    reservation = bin_reservation_for_update(bin_reservation_id)
+    if reservation.status != ReservationStatus.OPEN:
+        if quantity is None:
+            return reservation
+        raise ReservationClosed("This bin reservation is no longer open.")
+    qty = reservation.quantity if quantity is None else quantity
+    _check_quantity(qty)
+    if qty > reservation.quantity:
+        raise ReservationClosed(f"Only {reservation.quantity} unit(s) reserved here.")
+    updated = StockLevel.objects.filter(pk=reservation.stock_level_id, reserved__gte=qty).update(
+        reserved=F("reserved") - qty
+    )
+    if not updated:
+        raise InsufficientStock("Stock level reservation is out of step; run check_inventory.")
+    reservation.quantity -= qty
+    reservation.status = (
+        ReservationStatus.OPEN if reservation.quantity else ReservationStatus.RELEASED
+    )
+    reservation.save(update_fields=["quantity", "status", "updated_at"])
+    return reservation

@@ -1,0 +1,394 @@
+"""OMS API shapes: <Resource>Serializer for output, <Command>InputSerializer for input."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orders.choices import Disposition, HoldKind, HoldScope, PaymentStatus
+from orders.models import (
+    CartReservation,
+    FulfillmentRequest,
+    FulfillmentRequestLine,
+    Hold,
+    Order,
+    OrderEvent,
+    OrderLine,
+    ReturnAuthorization,
+    ReturnLine,
+)
+
+# --- input ---------------------------------------------------------------------------------
+
+
+class PostalAddressInputSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    line1 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    line2 = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    region = serializers.CharField(max_length=60, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    country = serializers.CharField(min_length=2, max_length=2, help_text="ISO 3166-1 alpha-2")
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    email = serializers.EmailField(required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    unit_price = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, required=False, default=0
+    )
+    external_line_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class OrderCreateInputSerializer(serializers.Serializer):
+    channel = serializers.CharField(
+        required=False,
+        help_text="Channel code; only for staff clients (a channel token implies it)",
+    )
+    external_id = serializers.CharField(max_length=100)
+    customer = CustomerInputSerializer(required=False)
+    shipping_address = PostalAddressInputSerializer()
+    billing_address = PostalAddressInputSerializer(required=False)
+    currency = serializers.CharField(min_length=3, max_length=3, default="USD")
+    lines = OrderLineInputSerializer(many=True, allow_empty=False, max_length=500)
+    service_level = serializers.CharField(max_length=40, required=False, default="standard")
+    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices, default="pending")
+    priority = serializers.IntegerField(min_value=-100, max_value=100, default=0)
+    placed_at = serializers.DateTimeField(required=False)
+    promised_ship_by = serializers.DateTimeField(required=False, allow_null=True)
+    promised_delivery_by = serializers.DateTimeField(required=False, allow_null=True)
+    shipping_total = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=0, default=0
+    )
+    tax_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    reservation_token = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class LineQuantityInputSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class OrderCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    lines = LineQuantityInputSerializer(
+        many=True, required=False, help_text="Omit to cancel the whole order"
+    )
+
+
+class OrderAddressInputSerializer(serializers.Serializer):
+    shipping_address = PostalAddressInputSerializer()
+    billing_address = PostalAddressInputSerializer(required=False)
+
+
+class LineChangeInputSerializer(serializers.Serializer):
+    line_id = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=0, help_text="New quantity; 0 cancels the line")
+
+
+class LineAddInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1)
+    unit_price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+
+
+class OrderLinesEditInputSerializer(serializers.Serializer):
+    changes = LineChangeInputSerializer(many=True, required=False)
+    add = LineAddInputSerializer(many=True, required=False)
+
+
+class HoldPlaceInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=HoldKind.choices, default=HoldKind.MANUAL)
+    reason = serializers.CharField(max_length=500)
+    scope = serializers.ChoiceField(choices=HoldScope.choices, default=HoldScope.ORDER)
+    line_ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    fulfillment_request = serializers.CharField(
+        required=False, help_text="Fulfillment request number (scope fulfillment_request)"
+    )
+
+
+class HoldReleaseInputSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500)
+
+
+class PaymentInputSerializer(serializers.Serializer):
+    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
+
+
+class NoteInputSerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=500)
+
+
+class FulfillmentMoveInputSerializer(serializers.Serializer):
+    warehouse = serializers.CharField(help_text="Target warehouse code")
+    lines = LineQuantityInputSerializer(
+        many=True, required=False, help_text="Request line ids and quantities; omit to move all"
+    )
+    reason = serializers.CharField(max_length=500, required=False, default="")
+
+
+class ReservationLineInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1, max_value=10_000)
+
+
+class ReservationCreateInputSerializer(serializers.Serializer):
+    channel = serializers.CharField(required=False, help_text="Channel code (staff clients only)")
+    lines = ReservationLineInputSerializer(many=True, allow_empty=False)
+    ttl_seconds = serializers.IntegerField(min_value=1, max_value=7200, default=900)
+
+
+class SkuQuantityInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=64)
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class ReturnRequestInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    lines = LineQuantityInputSerializer(many=True, allow_empty=False)
+    exchange_lines = SkuQuantityInputSerializer(
+        many=True, required=False, help_text="Replacement items (an exchange)"
+    )
+
+
+class ReturnReceiveLineInputSerializer(serializers.Serializer):
+    return_line_id = serializers.IntegerField()
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class ReturnReceiveInputSerializer(serializers.Serializer):
+    warehouse = serializers.CharField(help_text="Warehouse code")
+    lines = ReturnReceiveLineInputSerializer(many=True, allow_empty=False)
+
+
+class ReturnDispositionLineInputSerializer(serializers.Serializer):
+    return_line_id = serializers.IntegerField()
+    condition = serializers.CharField(max_length=200, required=False, default="")
+    disposition = serializers.ChoiceField(choices=Disposition.choices)
+
+
+class ReturnDispositionInputSerializer(serializers.Serializer):
+    lines = ReturnDispositionLineInputSerializer(many=True, allow_empty=False)
+
+
+# --- output --------------------------------------------------------------------------------
+
+
+class OrderLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderLine
+        fields = [
+            "id",
+            "line_number",
+            "sku",
+            "name",
+            "external_line_id",
+            "unit_price",
+            "quantity",
+            "quantity_allocated",
+            "quantity_backordered",
+            "quantity_picked",
+            "quantity_shipped",
+            "quantity_cancelled",
+            "quantity_returned",
+        ]
+
+
+class HoldSerializer(serializers.ModelSerializer):
+    line_ids = serializers.SerializerMethodField()
+    fulfillment_request = serializers.SerializerMethodField()
+    is_active = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Hold
+        fields = [
+            "id",
+            "kind",
+            "scope",
+            "reason",
+            "details",
+            "line_ids",
+            "fulfillment_request",
+            "placed_by",
+            "created_at",
+            "is_active",
+            "released_at",
+            "released_by",
+            "release_note",
+        ]
+
+    def get_line_ids(self, obj: Hold) -> list[int]:
+        return [line.pk for line in obj.lines.all()]
+
+    def get_fulfillment_request(self, obj: Hold) -> int | None:
+        return obj.fulfillment_request_id
+
+
+class FulfillmentRequestLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FulfillmentRequestLine
+        fields = [
+            "id",
+            "order_line",
+            "product",
+            "quantity",
+            "quantity_picked",
+            "quantity_shipped",
+            "quantity_short",
+            "quantity_cancelled",
+        ]
+
+
+class FulfillmentRequestSerializer(serializers.ModelSerializer):
+    warehouse = serializers.CharField(source="warehouse.code")
+    order = serializers.CharField(source="order.number")
+    lines = FulfillmentRequestLineSerializer(many=True)
+
+    class Meta:
+        model = FulfillmentRequest
+        fields = [
+            "id",
+            "number",
+            "order",
+            "warehouse",
+            "status",
+            "priority",
+            "ship_by",
+            "service_level",
+            "released_at",
+            "closed_at",
+            "lines",
+        ]
+
+
+class OrderFulfillmentRequestSerializer(FulfillmentRequestSerializer):
+    class Meta(FulfillmentRequestSerializer.Meta):
+        fields = [f for f in FulfillmentRequestSerializer.Meta.fields if f != "order"]
+
+
+class CustomerSerializer(serializers.Serializer):
+    email = serializers.CharField(source="customer_email")
+    name = serializers.CharField(source="customer_name")
+    phone = serializers.CharField(source="customer_phone")
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    channel = serializers.CharField(source="channel.code")
+    customer = CustomerSerializer(source="*")
+    lines = OrderLineSerializer(many=True)
+    holds = serializers.SerializerMethodField(help_text="Active holds")
+    fulfillment_requests = OrderFulfillmentRequestSerializer(many=True)
+
+    class Meta:
+        model = Order
+        fields = [
+            "number",
+            "external_id",
+            "channel",
+            "status",
+            "customer",
+            "shipping_address",
+            "billing_address",
+            "currency",
+            "subtotal",
+            "shipping_total",
+            "tax_total",
+            "total",
+            "service_level",
+            "promised_ship_by",
+            "promised_delivery_by",
+            "payment_status",
+            "priority",
+            "fraud_score",
+            "placed_at",
+            "created_at",
+            "updated_at",
+            "lines",
+            "holds",
+            "fulfillment_requests",
+        ]
+
+    @extend_schema_field(HoldSerializer(many=True))
+    def get_holds(self, obj: Order) -> list[dict]:
+        holds = getattr(obj, "active_holds", None)
+        if holds is None:
+            holds = list(obj.holds.filter(released_at__isnull=True).prefetch_related("lines"))
+        return HoldSerializer(holds, many=True).data
+
+
+class OrderEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderEvent
+        fields = ["id", "kind", "message", "data", "actor", "actor_kind", "created_at"]
+
+
+class AtsItemSerializer(serializers.Serializer):
+    sku = serializers.CharField()
+    available_to_sell = serializers.IntegerField()
+
+
+class AtsResponseSerializer(serializers.Serializer):
+    channel = serializers.CharField()
+    items = AtsItemSerializer(many=True)
+    unknown_skus = serializers.ListField(child=serializers.CharField())
+
+
+class ReservationLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="product.sku")
+    warehouse = serializers.CharField(source="warehouse.code")
+    quantity = serializers.IntegerField()
+
+
+class ReservationSerializer(serializers.ModelSerializer):
+    lines = ReservationLineSerializer(many=True)
+    order = serializers.CharField(source="order.number", allow_null=True, default=None)
+
+    class Meta:
+        model = CartReservation
+        fields = ["token", "status", "expires_at", "created_at", "order", "lines"]
+
+
+class ReturnLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ReturnLine
+        fields = [
+            "id",
+            "order_line",
+            "quantity",
+            "reason",
+            "quantity_received",
+            "condition",
+            "disposition",
+        ]
+
+
+class ReturnSerializer(serializers.ModelSerializer):
+    order = serializers.CharField(source="order.number")
+    lines = ReturnLineSerializer(many=True)
+    replacement_orders = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="number"
+    )
+
+    class Meta:
+        model = ReturnAuthorization
+        fields = [
+            "number",
+            "order",
+            "status",
+            "reason",
+            "is_exchange",
+            "received_at",
+            "created_at",
+            "lines",
+            "replacement_orders",
+        ]

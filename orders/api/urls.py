@@ -1,0 +1,17 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from orders.api import views
+
+router = DefaultRouter(trailing_slash=True)
+router.register("orders", views.OrderViewSet, basename="order")
+router.register("reservations", views.ReservationViewSet, basename="reservation")
+router.register(
+    "fulfillment-requests", views.FulfillmentRequestViewSet, basename="fulfillment-request"
+)
+router.register("returns", views.ReturnViewSet, basename="return")
+
+urlpatterns = [
+    path("ats/", views.AvailableToSellApi.as_view(), name="ats"),
+    *router.urls,
+]

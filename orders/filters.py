@@ -1,0 +1,49 @@
+"""FilterSets shared by the API and the ops screens."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+
+from orders.models import FulfillmentRequest, Order, OrderLine, ReturnAuthorization
+from orders.states import FulfillmentRequestStatus, OrderStatus, ReturnStatus
+
+
+class OrderFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices)
+    channel = django_filters.CharFilter(field_name="channel__code", help_text="Channel code")
+    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
+    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
+    placed_after = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="gte")
+    placed_before = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="lt")
+    sku = django_filters.CharFilter(method="filter_sku", help_text="Orders with a line of this SKU")
+    email = django_filters.CharFilter(field_name="customer_email", lookup_expr="iexact")
+    number = django_filters.CharFilter(field_name="number", lookup_expr="iexact")
+    external_id = django_filters.CharFilter(field_name="external_id")
+
+    class Meta:
+        model = Order
+        fields = ["status", "channel", "sku", "email", "number", "external_id"]
+
+    def filter_sku(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        # A subquery, not a join: no duplicate orders and no DISTINCT over wide rows.
+        return queryset.filter(pk__in=OrderLine.objects.filter(sku=value).values("order_id"))
+
+
+class FulfillmentRequestFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=FulfillmentRequestStatus.choices)
+    warehouse = django_filters.CharFilter(field_name="warehouse__code")
+    order = django_filters.CharFilter(field_name="order__number")
+
+    class Meta:
+        model = FulfillmentRequest
+        fields = ["status", "warehouse", "order"]
+
+
+class ReturnFilterSet(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=ReturnStatus.choices)
+    order = django_filters.CharFilter(field_name="order__number")
+
+    class Meta:
+        model = ReturnAuthorization
+        fields = ["status", "order"]

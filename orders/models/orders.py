@@ -1,0 +1,177 @@
+"""Orders and their lines."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+from common.models import TimeStampedModel
+from orders.choices import PaymentStatus
+from orders.states import OrderStatus
+
+
+class Order(TimeStampedModel):
+    """One customer order from one channel (unique per channel by its external id)."""
+
+    channel = models.ForeignKey(
+        "channels_sync.Channel", on_delete=models.PROTECT, related_name="orders"
+    )
+    external_id = models.CharField(max_length=100)
+    number = models.CharField(max_length=24, unique=True)
+    status = models.CharField(
+        max_length=20, choices=OrderStatus.choices, default=OrderStatus.RECEIVED
+    )
+    customer_email = models.EmailField(blank=True, db_index=True)
+    customer_name = models.CharField(max_length=200, blank=True)
+    customer_phone = models.CharField(max_length=40, blank=True)
+    customer_phone_digits = models.CharField(
+        max_length=40, blank=True, help_text="Digits of the phone number, for search"
+    )
+    shipping_address = models.JSONField(default=dict)
+    billing_address = models.JSONField(default=dict, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    tax_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    service_level = models.CharField(max_length=40, blank=True, default="standard")
+    promised_ship_by = models.DateTimeField(null=True, blank=True)
+    promised_delivery_by = models.DateTimeField(null=True, blank=True)
+    payment_status = models.CharField(
+        max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
+    )
+    priority = models.SmallIntegerField(default=0, help_text="Higher is more urgent")
+    placed_at = models.DateTimeField(db_index=True)
+    fraud_score = models.PositiveSmallIntegerField(default=0)
+    exchange_for = models.ForeignKey(
+        "orders.ReturnAuthorization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="replacement_orders",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], name="order_channel_external_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=OrderStatus.values), name="order_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(payment_status__in=PaymentStatus.values),
+                name="order_payment_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="order_total_nonneg"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["channel", "created_at"]),
+            models.Index(fields=["customer_name"]),
+            models.Index(fields=["customer_phone"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def ship_country(self) -> str:
+        return str((self.shipping_address or {}).get("country", "")).upper()
+
+    @property
+    def is_cancellable(self) -> bool:
+        """Cheap UI guard; the service re-checks under lock."""
+        return self.status in {
+            OrderStatus.RECEIVED,
+            OrderStatus.ON_HOLD,
+            OrderStatus.READY,
+            OrderStatus.ALLOCATED,
+            OrderStatus.PARTIALLY_ALLOCATED,
+            OrderStatus.BACKORDERED,
+            OrderStatus.RELEASED,
+            OrderStatus.IN_FULFILLMENT,
+        }
+
+    @property
+    def is_editable(self) -> bool:
+        return self.is_cancellable and self.status != OrderStatus.IN_FULFILLMENT
+
+
+class OrderLine(TimeStampedModel):
+    """One product on an order with every quantity the OMS tracks for it.
+
+    quantity = cancelled + allocated + backordered + unrouted (waiting: held or unknown SKU);
+    picked ≤ allocated; shipped ≤ picked; returned ≤ shipped.
+    """
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    line_number = models.PositiveSmallIntegerField()
+    external_line_id = models.CharField(max_length=100, blank=True)
+    sku = models.CharField(max_length=64, help_text="As ordered")
+    product = models.ForeignKey(
+        "inventory.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(max_length=200, blank=True)
+    unit_price = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    quantity = models.PositiveIntegerField()
+    quantity_allocated = models.PositiveIntegerField(default=0)
+    quantity_backordered = models.PositiveIntegerField(default=0)
+    quantity_picked = models.PositiveIntegerField(default=0)
+    quantity_shipped = models.PositiveIntegerField(default=0)
+    quantity_cancelled = models.PositiveIntegerField(default=0)
+    quantity_returned = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "line_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order", "line_number"], name="orderline_number_unique"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_qty_positive"),
+            models.CheckConstraint(
+                condition=Q(
+                    quantity__gte=F("quantity_cancelled")
+                    + F("quantity_allocated")
+                    + F("quantity_backordered")
+                ),
+                name="orderline_qty_accounted",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_picked__lte=F("quantity_allocated")),
+                name="orderline_picked_lte_allocated",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_shipped__lte=F("quantity_picked")),
+                name="orderline_shipped_lte_picked",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_returned__lte=F("quantity_shipped")),
+                name="orderline_returned_lte_shipped",
+            ),
+        ]
+        indexes = [models.Index(fields=["sku"])]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}#{self.line_number} {self.quantity}× {self.sku}"
+
+    @property
+    def quantity_open(self) -> int:
+        """Units neither cancelled nor yet allocated or backordered (waiting for routing)."""
+        return (
+            self.quantity
+            - self.quantity_cancelled
+            - self.quantity_allocated
+            - self.quantity_backordered
+        )
+
+    @property
+    def quantity_active(self) -> int:
+        return self.quantity - self.quantity_cancelled
+
+    @property
+    def line_total(self) -> Decimal:
+        return self.unit_price * self.quantity_active

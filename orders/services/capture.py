@@ -1,0 +1,295 @@
+"""Order capture: validate, store, hold or route — idempotent on (channel, external id).
+
+Nothing is dropped: an unknown SKU is kept on its line (product empty) and the order goes on an
+`unknown_sku` hold with the SKUs named in the reason.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from common.types import Actor
+from inventory import selectors as inventory_selectors
+from orders.choices import PAID_STATUSES, EventKind, HoldKind, PaymentStatus, RoutingTrigger
+from orders.exceptions import InvalidOrderData
+from orders.models import Order, OrderLine
+from orders.services.holds import RULES_ACTOR, address_problems, hold_place, order_fraud_result
+from orders.services.reservations import cart_reservation_link
+from orders.services.routing import order_route_and_progress
+from orders.services.timeline import timeline_record
+
+_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _new_number() -> str:
+    return "SO-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    try:
+        result = Decimal(str(value if value not in (None, "") else "0"))
+    except (InvalidOperation, ValueError) as exc:
+        raise InvalidOrderData(
+            f"{field} must be a decimal number.", fields={field: ["not a number"]}
+        ) from exc
+    if not result.is_finite() or result < 0 or result >= Decimal("10000000000"):
+        raise InvalidOrderData(
+            f"{field} must be between 0 and 9,999,999,999.99.", fields={field: ["out of range"]}
+        )
+    return result.quantize(Decimal("0.01"))
+
+
+def _datetime(value: Any, field: str) -> datetime | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        result = value
+    else:
+        result = parse_datetime(str(value))
+        if result is None:
+            raise InvalidOrderData(
+                f"{field} is not a date-time.", fields={field: ["invalid date-time"]}
+            )
+    if timezone.is_naive(result):
+        result = timezone.make_aware(result, timezone.UTC)
+    return result
+
+
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """Check the shape the REST serializer also checks (importers call the service directly)."""
+    errors: dict[str, list[str]] = {}
+    if not isinstance(data, dict):
+        raise InvalidOrderData(
+            "The order must be an object.", fields={"non_field_errors": ["not an object"]}
+        )
+    external_id = str(data.get("external_id") or "").strip()
+    if not external_id:
+        errors["external_id"] = ["required"]
+    lines = data.get("lines") or []
+    if not isinstance(lines, list) or not lines:
+        errors["lines"] = ["at least one line is required"]
+        lines = []
+    clean_lines = []
+    for i, raw in enumerate(lines):
+        if not isinstance(raw, dict):
+            errors[f"lines[{i}]"] = ["must be an object"]
+            continue
+        sku = str(raw.get("sku") or "").strip()
+        qty = raw.get("quantity")
+        if not sku or len(sku) > 64:
+            errors[f"lines[{i}].sku"] = ["required, at most 64 characters"]
+        try:
+            if isinstance(qty, (bool, float)):
+                raise ValueError
+            qty = int(str(qty).strip())
+            if qty <= 0 or qty > 1_000_000:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[f"lines[{i}].quantity"] = ["must be a whole number from 1 to 1,000,000"]
+            continue
+        clean_lines.append(
+            {
+                "sku": sku,
+                "quantity": qty,
+                "unit_price": _decimal(raw.get("unit_price"), f"lines[{i}].unit_price"),
+                "external_line_id": str(raw.get("external_line_id") or "")[:100],
+                "name": str(raw.get("name") or "")[:200],
+            }
+        )
+    payment_status = data.get("payment_status") or PaymentStatus.PENDING
+    if payment_status not in PaymentStatus.values:
+        errors["payment_status"] = [f"one of {', '.join(PaymentStatus.values)}"]
+    for key in ("shipping_address", "billing_address", "customer"):
+        if not isinstance(data.get(key) or {}, dict):
+            errors[key] = ["must be an object"]
+    try:
+        priority = int(data.get("priority") or 0)
+    except (TypeError, ValueError):
+        errors["priority"] = ["must be a whole number"]
+        priority = 0
+    if errors:
+        raise InvalidOrderData("The order is not valid.", fields=errors)
+    customer = data.get("customer") or {}
+    return {
+        "external_id": external_id[:100],
+        "customer_email": str(customer.get("email") or "")[:254],
+        "customer_name": str(customer.get("name") or "")[:200],
+        "customer_phone": str(customer.get("phone") or "")[:40],
+        "customer_phone_digits": "".join(
+            ch for ch in str(customer.get("phone") or "") if ch.isdigit()
+        )[:40],
+        "shipping_address": dict(data.get("shipping_address") or {}),
+        "billing_address": dict(data.get("billing_address") or {}),
+        "currency": str(data.get("currency") or "USD")[:3].upper(),
+        "service_level": str(data.get("service_level") or "standard")[:40],
+        "payment_status": payment_status,
+        "priority": max(-100, min(100, priority)),
+        "placed_at": _datetime(data.get("placed_at"), "placed_at") or timezone.now(),
+        "promised_ship_by": _datetime(data.get("promised_ship_by"), "promised_ship_by"),
+        "promised_delivery_by": _datetime(data.get("promised_delivery_by"), "promised_delivery_by"),
+        "shipping_total": _decimal(data.get("shipping_total"), "shipping_total"),
+        "tax_total": _decimal(data.get("tax_total"), "tax_total"),
+        "reservation_token": str(data.get("reservation_token") or ""),
+        "lines": clean_lines,
+    }
+
+
+def _channel_model():  # type: ignore[no-untyped-def]
+    # Other apps' models only through FK relations (STYLE.md B3).
+    return Order._meta.get_field("channel").related_model
+
+
+@transaction.atomic
+def order_create(
+    *, channel_id: int, data: dict[str, Any], actor: Actor, exchange_for_id: int | None = None
+) -> tuple[Order, bool]:
+    """Building block of order_capture (also used for exchange replacements)."""
+    clean = _clean(data)
+    channel = _channel_model().objects.filter(pk=channel_id).first()
+    if channel is None:
+        raise InvalidOrderData(
+            f"Channel {channel_id} does not exist.", fields={"channel": ["unknown"]}
+        )
+    existing = Order.objects.filter(channel_id=channel_id, external_id=clean["external_id"]).first()
+    if existing is not None:
+        return existing, False
+    subtotal = sum((line["unit_price"] * line["quantity"] for line in clean["lines"]), Decimal("0"))
+    fields = {k: v for k, v in clean.items() if k not in ("lines", "reservation_token")}
+    order = None
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                order = Order.objects.create(
+                    channel=channel,
+                    number=_new_number(),
+                    subtotal=subtotal,
+                    total=subtotal + clean["shipping_total"] + clean["tax_total"],
+                    exchange_for_id=exchange_for_id,
+                    **fields,
+                )
+            break
+        except IntegrityError:
+            # The same (channel, external id) committed concurrently: that order is the answer.
+            existing = Order.objects.filter(
+                channel_id=channel_id, external_id=clean["external_id"]
+            ).first()
+            if existing is not None:
+                return existing, False
+            # Otherwise the random number collided (about 1 in 10^12): draw another.
+    if order is None:
+        raise InvalidOrderData(
+            "Could not allocate an order number; retry.", code="number_collision"
+        )
+    order.channel = channel
+    products = inventory_selectors.products_by_sku(skus=[line["sku"] for line in clean["lines"]])
+    unknown = []
+    for number, line in enumerate(clean["lines"], start=1):
+        product = products.get(line["sku"]) or inventory_selectors.product_get_by_code(
+            code=line["sku"]
+        )
+        if product is None:
+            unknown.append(line["sku"])
+        OrderLine.objects.create(
+            order=order,
+            line_number=number,
+            sku=line["sku"],
+            product=product,
+            name=line["name"] or (product.name if product else ""),
+            unit_price=line["unit_price"],
+            quantity=line["quantity"],
+            external_line_id=line["external_line_id"],
+        )
+    timeline_record(
+        order=order,
+        kind=EventKind.CREATED,
+        actor=actor,
+        message=f"Order {order.number} received from {channel.code} ({clean['external_id']})",
+        data={
+            "external_id": order.external_id,
+            "lines": len(clean["lines"]),
+            "total": str(order.total),
+        },
+    )
+    if clean["reservation_token"]:
+        cart_reservation_link(order=order, token=clean["reservation_token"], actor=actor)
+    _capture_holds(order=order, unknown_skus=unknown, actor=actor)
+    order_route_and_progress(order=order, actor=actor, trigger=RoutingTrigger.CAPTURE)
+    return order, True
+
+
+def _capture_holds(*, order: Order, unknown_skus: list[str], actor: Actor) -> None:
+    rules = Actor.system(RULES_ACTOR)
+    if order.exchange_for_id:
+        hold_place(
+            order=order,
+            kind=HoldKind.EXCHANGE,
+            actor=rules,
+            progress=False,
+            reason="Exchange replacement: waits until the returned items are received",
+            details={"return_id": order.exchange_for_id},
+        )
+    if unknown_skus:
+        hold_place(
+            order=order,
+            kind=HoldKind.UNKNOWN_SKU,
+            actor=rules,
+            progress=False,
+            reason=f"Unknown SKU(s): {', '.join(sorted(set(unknown_skus)))}",
+            details={"skus": sorted(set(unknown_skus))},
+        )
+    if order.payment_status not in PAID_STATUSES:
+        hold_place(
+            order=order,
+            kind=HoldKind.PAYMENT,
+            actor=rules,
+            progress=False,
+            reason=f"Payment is {order.payment_status}, not authorised or captured",
+        )
+    problems = address_problems(order.shipping_address)
+    if problems:
+        hold_place(
+            order=order,
+            kind=HoldKind.ADDRESS,
+            actor=rules,
+            progress=False,
+            reason="Shipping address: " + "; ".join(f"{k} {v}" for k, v in problems.items()),
+            details={"fields": problems},
+        )
+    result = order_fraud_result(order=order)
+    if result.score:
+        order.fraud_score = min(result.score, 32767)
+        order.save(update_fields=["fraud_score", "updated_at"])
+    if result.is_suspicious:
+        hold_place(
+            order=order,
+            kind=HoldKind.FRAUD,
+            actor=rules,
+            progress=False,
+            reason=f"Fraud score {result.score} ≥ {result.threshold}: " + "; ".join(result.reasons),
+            details={
+                "score": result.score,
+                "threshold": result.threshold,
+                "reasons": result.reasons,
+            },
+        )
+
+
+@transaction.atomic(durable=True)
+def order_capture(
+    *, channel_id: int, data: dict[str, Any], actor: Actor, idempotency_key: str | None = None
+) -> tuple[Order, bool]:
+    """Capture an order from a channel; the same (channel, external_id) returns the existing one.
+
+    Holds are placed by rule (payment, fraud, address, unknown SKU); without holds the order is
+    routed and released at once. Raises InvalidOrderData (400) and OrderRefused (409, channel
+    refuses backorders). `idempotency_key` is accepted for callers that track it; the API layer
+    enforces key semantics (orders.services.idempotency).
+    """
+    return order_create(channel_id=channel_id, data=data, actor=actor)

@@ -1,0 +1,315 @@
+"""Cancellations and edits: allowed until the affected units are picked.
+
+Cancelled units give their committed stock back at once (inventory commitment_release in the
+same transaction); units already picked refuse the change with `already_picked`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+
+from channels_sync import outbox
+from common.types import Actor
+from inventory import selectors as inventory_selectors
+from inventory import services as inventory_services
+from orders.choices import EventKind, HoldKind, RoutingTrigger
+from orders.exceptions import AlreadyPicked, InvalidOrderData, OrderNotEditable
+from orders.locks import order_for_update
+from orders.models import Order, OrderLine
+from orders.services.holds import (
+    RULES_ACTOR,
+    address_problems,
+    hold_place,
+    hold_release,
+    holds_changed,
+)
+from orders.services.lifecycle import fulfillment_request_close_if_done
+from orders.services.routing import order_progress, order_route_and_progress
+from orders.services.timeline import timeline_record
+from orders.states import FulfillmentRequestStatus, OrderStatus
+
+FRS = FulfillmentRequestStatus
+EDITABLE = frozenset(
+    {
+        OrderStatus.RECEIVED,
+        OrderStatus.ON_HOLD,
+        OrderStatus.READY,
+        OrderStatus.ALLOCATED,
+        OrderStatus.PARTIALLY_ALLOCATED,
+        OrderStatus.BACKORDERED,
+        OrderStatus.RELEASED,
+        OrderStatus.IN_FULFILLMENT,
+        OrderStatus.PARTIALLY_SHIPPED,
+    }
+)
+
+
+def _ensure_open(order: Order) -> None:
+    if order.status not in EDITABLE:
+        raise OrderNotEditable(f"Order {order.number} is {order.status} and can no longer change.")
+
+
+def _recompute_totals(order: Order) -> None:
+    subtotal = Decimal("0")
+    for line in order.lines.all():
+        subtotal += line.unit_price * (line.quantity - line.quantity_cancelled)
+    order.subtotal = subtotal
+    order.total = subtotal + order.shipping_total + order.tax_total
+    order.save(update_fields=["subtotal", "total", "updated_at"])
+
+
+def _cancel_units(*, line: OrderLine, quantity: int, actor: Actor) -> list[int]:
+    """Cancel unpicked units of a line: backordered, then waiting, then allocated (releasing
+    the commitment). Returns the touched request ids. Caller holds the order lock."""
+    unpicked = line.quantity - line.quantity_cancelled - line.quantity_picked
+    if quantity > unpicked:
+        raise AlreadyPicked(
+            f"Line {line.line_number} ({line.sku}): only {unpicked} unit(s) are not yet picked; "
+            f"{quantity} cannot be cancelled.",
+            line_id=line.pk,
+            cancellable=unpicked,
+        )
+    left = quantity
+    n = min(left, line.quantity_backordered)
+    line.quantity_backordered -= n
+    left -= n
+    n = min(left, line.quantity_open)
+    left -= n
+    touched: list[int] = []
+    if left:
+        for frl in (
+            line.fulfillment_lines.select_related("request")
+            .filter(request__status__in=[FRS.OPEN, FRS.ON_HOLD, FRS.RELEASED, FRS.IN_PROGRESS])
+            .order_by("-pk")
+        ):
+            take = min(left, frl.quantity_open)
+            if take <= 0:
+                continue
+            if frl.commitment_id:
+                inventory_services.commitment_release(
+                    commitment_id=frl.commitment_id, actor=actor, quantity=take
+                )
+            frl.quantity_cancelled += take
+            frl.save(update_fields=["quantity_cancelled"])
+            line.quantity_allocated -= take
+            touched.append(frl.request_id)
+            left -= take
+            if not left:
+                break
+    line.quantity_cancelled += quantity
+    line.save(
+        update_fields=[
+            "quantity_cancelled",
+            "quantity_allocated",
+            "quantity_backordered",
+            "updated_at",
+        ]
+    )
+    return touched
+
+
+def _close_touched(order: Order, request_ids: list[int], actor: Actor) -> None:
+    for request in order.fulfillment_requests.select_related("warehouse").filter(
+        pk__in=set(request_ids)
+    ):
+        request.order = order
+        fulfillment_request_close_if_done(request=request, actor=actor)
+
+
+@transaction.atomic(durable=True)
+def order_cancel(
+    *,
+    order_id: int,
+    actor: Actor,
+    reason: str,
+    lines: list[tuple[int, int]] | None = None,
+) -> Order:
+    """Cancel the whole order (`lines=None`) or (line id, quantity) pairs.
+
+    Committed stock is released at once. Raises AlreadyPicked when any affected unit is
+    picked, OrderNotEditable when the order is closed, InvalidOrderData for foreign lines.
+    """
+    order = order_for_update(order_id)
+    _ensure_open(order)
+    by_id = {line.pk: line for line in order.lines.all()}
+    if lines is None:
+        picked = sum(line.quantity_picked for line in by_id.values())
+        if picked:
+            raise AlreadyPicked(
+                f"{picked} unit(s) of order {order.number} are already picked; cancel the "
+                "remaining lines instead.",
+                picked=picked,
+            )
+        wanted = [
+            (pk, line.quantity - line.quantity_cancelled)
+            for pk, line in by_id.items()
+            if line.quantity > line.quantity_cancelled
+        ]
+    else:
+        wanted = []
+        for line_id, qty in lines:
+            if line_id not in by_id:
+                raise InvalidOrderData(f"Line {line_id} is not on order {order.number}.")
+            if not isinstance(qty, int) or qty <= 0:
+                raise InvalidOrderData("Quantities to cancel must be positive whole numbers.")
+            wanted.append((line_id, qty))
+    # Check every line before changing any (all or nothing, with the reason).
+    for line_id, qty in wanted:
+        line = by_id[line_id]
+        unpicked = line.quantity - line.quantity_cancelled - line.quantity_picked
+        if qty > unpicked:
+            raise AlreadyPicked(
+                f"Line {line.line_number} ({line.sku}): only {unpicked} unit(s) are not yet "
+                f"picked; {qty} cannot be cancelled.",
+                line_id=line_id,
+                cancellable=unpicked,
+            )
+    touched: list[int] = []
+    for line_id, qty in sorted(wanted):
+        touched += _cancel_units(line=by_id[line_id], quantity=qty, actor=actor)
+    _close_touched(order, touched, actor)
+    _recompute_totals(order)
+    timeline_record(
+        order=order,
+        kind=EventKind.CANCELLED,
+        actor=actor,
+        message=("Order cancelled" if lines is None else "Lines cancelled")
+        + (f": {reason}" if reason else ""),
+        data={"lines": [[pk, q] for pk, q in wanted], "reason": reason, "whole": lines is None},
+    )
+    outbox.order_cancelled(
+        order_id=order.pk,
+        channel_id=order.channel_id,
+        line_ids=None if lines is None else [pk for pk, _ in wanted],
+    )
+    order_progress(order=order, actor=actor, note=reason)
+    return order
+
+
+def _ensure_nothing_picked(order: Order) -> None:
+    picked = order.lines.aggregate(n=Sum("quantity_picked"))["n"] or 0
+    if picked:
+        raise AlreadyPicked(
+            f"{picked} unit(s) of order {order.number} are already picked; it can no longer be "
+            "edited.",
+            picked=picked,
+        )
+
+
+@transaction.atomic(durable=True)
+def order_address_change(
+    *,
+    order_id: int,
+    actor: Actor,
+    shipping_address: dict[str, Any],
+    billing_address: dict[str, Any] | None = None,
+) -> Order:
+    """Change the ship-to (and bill-to) while nothing is picked; re-validates the address.
+
+    A valid new address releases an address hold; an invalid one places one.
+    Raises AlreadyPicked, OrderNotEditable.
+    """
+    order = order_for_update(order_id)
+    _ensure_open(order)
+    _ensure_nothing_picked(order)
+    before = {"shipping_address": order.shipping_address, "billing_address": order.billing_address}
+    order.shipping_address = dict(shipping_address)
+    fields = ["shipping_address", "updated_at"]
+    if billing_address is not None:
+        order.billing_address = dict(billing_address)
+        fields.append("billing_address")
+    order.save(update_fields=fields)
+    timeline_record(
+        order=order,
+        kind=EventKind.ADDRESS_CHANGED,
+        actor=actor,
+        message="Address changed",
+        data={"before": before, "after": {"shipping_address": order.shipping_address}},
+    )
+    problems = address_problems(order.shipping_address)
+    active = list(order.holds.filter(kind=HoldKind.ADDRESS, released_at__isnull=True))
+    if problems and not active:
+        hold_place(
+            order=order,
+            kind=HoldKind.ADDRESS,
+            actor=Actor.system(RULES_ACTOR),
+            reason="Shipping address: " + "; ".join(f"{k} {v}" for k, v in problems.items()),
+            details={"fields": problems},
+        )
+    elif not problems and active:
+        for hold in active:
+            hold.order = order
+            hold_release(hold=hold, actor=actor, note="address corrected", progress=False)
+        holds_changed(order=order, actor=actor)
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_lines_edit(
+    *,
+    order_id: int,
+    actor: Actor,
+    changes: list[dict[str, Any]] | None = None,
+    add: list[dict[str, Any]] | None = None,
+) -> Order:
+    """Change line quantities and add lines while nothing is picked; re-routes what changed.
+
+    A lower quantity cancels the difference (stock released at once); a higher one or a new
+    line is routed. Raises AlreadyPicked, OrderNotEditable, InvalidOrderData.
+    """
+    order = order_for_update(order_id)
+    _ensure_open(order)
+    _ensure_nothing_picked(order)
+    by_id = {line.pk: line for line in order.lines.all()}
+    diff: list[dict[str, Any]] = []
+    touched: list[int] = []
+    for change in changes or []:
+        line = by_id.get(int(change["line_id"]))
+        if line is None:
+            raise InvalidOrderData(f"Line {change['line_id']} is not on order {order.number}.")
+        new_qty = int(change["quantity"])
+        active = line.quantity - line.quantity_cancelled
+        if new_qty < 0:
+            raise InvalidOrderData("Quantity must not be negative.")
+        if new_qty < active:
+            touched += _cancel_units(line=line, quantity=active - new_qty, actor=actor)
+        elif new_qty > active:
+            line.quantity += new_qty - active
+            line.save(update_fields=["quantity", "updated_at"])
+        diff.append({"line_id": line.pk, "sku": line.sku, "from": active, "to": new_qty})
+    next_number = max((line.line_number for line in by_id.values()), default=0)
+    for row in add or []:
+        product = inventory_selectors.product_get_by_code(code=str(row["sku"]))
+        if product is None:
+            raise InvalidOrderData(f"Unknown SKU {row['sku']}.", fields={"add": ["unknown sku"]})
+        qty = int(row["quantity"])
+        if qty <= 0:
+            raise InvalidOrderData("Quantity must be positive.", fields={"add": ["quantity"]})
+        next_number += 1
+        line = OrderLine.objects.create(
+            order=order,
+            line_number=next_number,
+            sku=product.sku,
+            product=product,
+            name=product.name,
+            unit_price=Decimal(str(row.get("unit_price") or "0")),
+            quantity=qty,
+        )
+        diff.append({"line_id": line.pk, "sku": line.sku, "from": 0, "to": qty})
+    if not diff:
+        raise InvalidOrderData("Nothing to change.")
+    _close_touched(order, touched, actor)
+    _recompute_totals(order)
+    timeline_record(
+        order=order,
+        kind=EventKind.EDITED,
+        actor=actor,
+        message="Lines edited",
+        data={"lines": diff},
+    )
+    order_route_and_progress(order=order, actor=actor, trigger=RoutingTrigger.EDIT)
+    return order

@@ -1,0 +1,215 @@
+"""Status writers and the derived order status.
+
+`_order_set_status` and `_fulfillment_request_set_status` are the ONLY code that writes those
+status fields. Each checks the transition table (orders/states.py), saves with update_fields,
+records a timeline row and (for orders) tells the channel through the outbox — all in the
+caller's transaction. Callers hold the order row lock (orders.locks.order_for_update).
+"""
+
+from __future__ import annotations
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from channels_sync import outbox
+from common.types import Actor
+from orders.choices import EventKind, HoldScope
+from orders.models import FulfillmentRequest, Hold, Order
+from orders.services.timeline import timeline_record
+from orders.states import (
+    ORDER_TRANSITIONS,
+    FulfillmentRequestStatus,
+    OrderStatus,
+    ensure_fulfillment_request_transition,
+    ensure_order_transition,
+)
+
+FRS = FulfillmentRequestStatus
+
+
+def _order_set_status(*, order: Order, to: str, actor: Actor, note: str = "") -> None:
+    """Write Order.status (the only writer); caller holds the order row lock."""
+    ensure_order_transition(order.status, to)
+    previous = order.status
+    order.status = to
+    order.save(update_fields=["status", "updated_at"])
+    timeline_record(
+        order=order,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        message=f"{previous} → {to}" + (f": {note}" if note else ""),
+        data={"from": str(previous), "to": str(to), "note": note},
+    )
+    outbox.order_status_changed(order_id=order.pk, channel_id=order.channel_id, status=str(to))
+
+
+def _fulfillment_request_set_status(
+    *, request: FulfillmentRequest, to: str, actor: Actor, note: str = ""
+) -> None:
+    """Write FulfillmentRequest.status (the only writer); caller holds the order row lock."""
+    ensure_fulfillment_request_transition(request.status, to)
+    previous = request.status
+    request.status = to
+    fields = ["status", "updated_at"]
+    now = timezone.now()
+    if to == FRS.RELEASED and request.released_at is None:
+        request.released_at = now
+        fields.append("released_at")
+    if to in (FRS.CLOSED, FRS.CANCELLED):
+        request.closed_at = now
+        fields.append("closed_at")
+    request.save(update_fields=fields)
+    timeline_record(
+        order=request.order,
+        kind=EventKind.FR_STATUS,
+        actor=actor,
+        message=f"{request.number} at {request.warehouse.code}: {previous} → {to}"
+        + (f" ({note})" if note else ""),
+        data={"request": request.number, "from": str(previous), "to": str(to), "note": note},
+    )
+
+
+def order_has_order_hold(order: Order) -> bool:
+    """Whether an active hold covers the whole order."""
+    return Hold.objects.filter(
+        order=order, scope=HoldScope.ORDER, released_at__isnull=True
+    ).exists()
+
+
+def _held_request_ids(order: Order) -> set[int]:
+    """Fulfillment requests held by an FR-scope hold or holding a line under a line hold."""
+    held = set(
+        Hold.objects.filter(
+            order=order, scope=HoldScope.FULFILLMENT_REQUEST, released_at__isnull=True
+        ).values_list("fulfillment_request_id", flat=True)
+    )
+    held_lines = Hold.objects.filter(
+        order=order, scope=HoldScope.LINES, released_at__isnull=True
+    ).values_list("lines__id", flat=True)
+    held |= set(
+        FulfillmentRequest.objects.filter(
+            order=order, lines__order_line_id__in=list(held_lines)
+        ).values_list("pk", flat=True)
+    )
+    return held
+
+
+def fulfillment_requests_sync_holds(*, order: Order, actor: Actor) -> None:
+    """Put held requests on hold and release the unheld ones to their warehouses.
+
+    Held work is never released: a request is released only when neither the order, its
+    lines nor the request itself carry an active hold. Caller holds the order row lock.
+    """
+    order_held = order_has_order_hold(order)
+    held_ids = _held_request_ids(order)
+    for request in order.fulfillment_requests.select_related("warehouse").filter(
+        status__in=[FRS.OPEN, FRS.ON_HOLD, FRS.RELEASED]
+    ):
+        request.order = order
+        should_hold = order_held or request.pk in held_ids
+        if should_hold and request.status != FRS.ON_HOLD:
+            _fulfillment_request_set_status(request=request, to=FRS.ON_HOLD, actor=actor)
+        elif not should_hold and request.status != FRS.RELEASED:
+            if not request.lines.exists():
+                continue
+            _fulfillment_request_set_status(request=request, to=FRS.RELEASED, actor=actor)
+
+
+def fulfillment_request_close_if_done(*, request: FulfillmentRequest, actor: Actor) -> None:
+    """Close (something shipped) or cancel (nothing shipped) a request with no open units."""
+    if request.status not in (FRS.OPEN, FRS.ON_HOLD, FRS.RELEASED, FRS.IN_PROGRESS):
+        return
+    lines = list(request.lines.all())
+    if any(line.quantity_committed > 0 for line in lines):
+        return
+    shipped = any(line.quantity_shipped for line in lines)
+    to = FRS.CLOSED if shipped else FRS.CANCELLED
+    if to == FRS.CLOSED and request.status in (FRS.OPEN, FRS.ON_HOLD):
+        to = FRS.CANCELLED
+    _fulfillment_request_set_status(request=request, to=to, actor=actor)
+
+
+def _allocation_status(*, active: int, allocated: int, backordered: int) -> str:
+    if allocated >= active:
+        return OrderStatus.ALLOCATED
+    if allocated > 0:
+        return OrderStatus.PARTIALLY_ALLOCATED
+    return OrderStatus.BACKORDERED
+
+
+def _derive(order: Order) -> tuple[str, str]:
+    """(target status, allocation status) from lines, holds and fulfillment requests."""
+    current = order.status
+    totals = order.lines.aggregate(
+        q=Sum("quantity"),
+        c=Sum("quantity_cancelled"),
+        a=Sum("quantity_allocated"),
+        b=Sum("quantity_backordered"),
+        p=Sum("quantity_picked"),
+        s=Sum("quantity_shipped"),
+    )
+    active = (totals["q"] or 0) - (totals["c"] or 0)
+    allocated, backordered = totals["a"] or 0, totals["b"] or 0
+    picked, shipped = totals["p"] or 0, totals["s"] or 0
+    alloc = _allocation_status(active=active, allocated=allocated, backordered=backordered)
+    if current in (OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.DELIVERED):
+        return current, alloc
+    if active <= 0:
+        return OrderStatus.CANCELLED, alloc
+    if current == OrderStatus.SHIPPED:
+        return current, alloc
+    if shipped >= active:
+        return OrderStatus.SHIPPED, alloc
+    if shipped > 0:
+        return OrderStatus.PARTIALLY_SHIPPED, alloc
+    statuses = set(order.fulfillment_requests.values_list("status", flat=True))
+    if FRS.IN_PROGRESS in statuses or picked > 0:
+        return OrderStatus.IN_FULFILLMENT, alloc
+    may_hold = OrderStatus.ON_HOLD in ORDER_TRANSITIONS[current] or current == OrderStatus.ON_HOLD
+    if may_hold and order_has_order_hold(order):
+        return OrderStatus.ON_HOLD, alloc
+    if FRS.RELEASED in statuses:
+        return OrderStatus.RELEASED, alloc
+    waiting = current in (OrderStatus.RECEIVED, OrderStatus.ON_HOLD, OrderStatus.READY)
+    if waiting and allocated == 0 and backordered == 0:
+        return OrderStatus.READY, alloc
+    return alloc, alloc
+
+
+def derive_order_status(*, order: Order) -> str:
+    """Work out where the order stands from its lines, holds and fulfillment requests."""
+    return _derive(order)[0]
+
+
+def order_status_refresh(*, order: Order, actor: Actor, note: str = "") -> str:
+    """Move the order to its derived status, through the intermediate steps the table needs.
+
+    For example on_hold → ready → allocated → released after the last hold is released.
+    Caller holds the order row lock.
+    """
+    target, alloc = _derive(order)
+    current = order.status
+    if target == current:
+        return current
+    paths = (
+        [target],
+        [OrderStatus.READY, target],
+        [alloc, target],
+        [OrderStatus.READY, alloc, target],
+        [alloc, OrderStatus.RELEASED, target],
+        [OrderStatus.READY, alloc, OrderStatus.RELEASED, target],
+        [OrderStatus.IN_FULFILLMENT, target],
+    )
+    for path in paths:
+        src, ok = current, True
+        for step in path:
+            if step == src or step not in ORDER_TRANSITIONS[src]:
+                ok = False
+                break
+            src = step
+        if ok:
+            for step in path:
+                _order_set_status(order=order, to=step, actor=actor, note=note)
+            return order.status
+    _order_set_status(order=order, to=target, actor=actor, note=note)  # raises InvalidTransition
+    return order.status

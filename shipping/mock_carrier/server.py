@@ -1,0 +1,507 @@
+"""Mock carrier: an HTTP server with its own state, modelled on EasyPost's API.
+
+Carrier API (JSON, `Authorization: Bearer <api key>` when the server has one):
+  POST /v2/rates                      {"shipment": {from_address, to_address, parcels, ship_date}}
+                                      → {"rates": [{id, carrier, service, rate, currency,
+                                                    delivery_days, delivery_date}]}
+  POST /v2/shipments                  {"shipment": {..., "service", "reference"}} + Idempotency-Key
+                                      → 201 {id, tracking_code, status, selected_rate, reference}
+  POST /v2/shipments/{id}/refund      → {id, refund_status: "submitted"} (422 once moving)
+  GET  /v2/trackers/{tracking_code}   → {tracking_code, status, tracking_details: [...]}
+  POST /v2/scan_forms                 {"tracking_codes": [...], "ship_date"} → {id, tracking_codes}
+
+Test and demo controls (no auth):
+  POST /_control/fail      {"mode": "500"|"429"|"slow"|"timeout", "count": n, "retry_after": s,
+                            "delay": s, "path_prefix": "/v2/shipments"}  queue failures
+  POST /_control/advance   {"tracking_code", "status"?: target, "push"?: true}  move tracking on
+  POST /_control/config    {"webhook_url", "webhook_secret", "auto_advance_seconds", "api_key"}
+  POST /_control/reset     forget everything
+  GET  /_control/state     shipments, scan forms, request counts, pushed webhooks
+
+Webhooks (`tracker.updated`) are POSTed to webhook_url with `X-Timestamp` and
+`X-Hmac-Signature: hmac-sha256-hex=<HMAC-SHA256(secret, "<timestamp>.<body>")>`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from shipping.carriers.base import Parcel
+from shipping.carriers.pricing import DEFAULT_CATALOG, ServiceSpec, add_business_days, price
+
+logger = logging.getLogger(__name__)
+
+STAGES = ("pre_transit", "in_transit", "out_for_delivery", "delivered")
+MESSAGES = {
+    "pre_transit": ("Label created, shipment information sent", "Origin"),
+    "in_transit": ("Departed carrier facility", "Regional hub"),
+    "out_for_delivery": ("Out for delivery", "Destination facility"),
+    "delivered": ("Delivered, front door", "Destination"),
+    "exception": ("Delivery exception: address not found", "Destination facility"),
+}
+
+
+@dataclass
+class _Shipment:
+    id: str
+    tracking_code: str
+    service: str
+    rate: Decimal
+    delivery_date: date
+    reference: str
+    status: str = "pre_transit"
+    refunded: bool = False
+    details: list[dict[str, Any]] = field(default_factory=list)
+
+    def tracker(self) -> dict[str, Any]:
+        return {
+            "object": "Tracker",
+            "id": f"trk_{self.id[4:]}",
+            "tracking_code": self.tracking_code,
+            "status": self.status,
+            "carrier": "MOCK",
+            "est_delivery_date": self.delivery_date.isoformat(),
+            "tracking_details": list(self.details),
+        }
+
+
+class CarrierState:
+    """Everything the mock carrier remembers. Thread-safe through one lock."""
+
+    def __init__(
+        self, *, catalog: tuple[ServiceSpec, ...] = DEFAULT_CATALOG, api_key: str = ""
+    ) -> None:
+        self.lock = threading.RLock()
+        self.catalog = {s.code: s for s in catalog}
+        self.api_key = api_key
+        self.reset()
+
+    def reset(self) -> None:
+        with self.lock:
+            # Requests that started before a reset must not write into the fresh state.
+            self.generation = getattr(self, "generation", 0) + 1
+            self.shipments: dict[str, _Shipment] = {}
+            self.by_tracking: dict[str, _Shipment] = {}
+            self.idempotency: dict[str, str] = {}
+            self.scan_forms: dict[str, list[str]] = {}
+            self.failures: list[dict[str, Any]] = []
+            self.requests: dict[str, int] = {}
+            self.webhooks_sent: list[dict[str, Any]] = []
+            self.webhook_url = ""
+            self.webhook_secret = ""
+            self.auto_advance_seconds = 0.0
+
+    # -- failure injection --------------------------------------------------------------------
+    def take_failure(self, path: str) -> dict[str, Any] | None:
+        with self.lock:
+            for failure in self.failures:
+                if path.startswith(failure.get("path_prefix", "")):
+                    failure["count"] -= 1
+                    if failure["count"] <= 0:
+                        self.failures.remove(failure)
+                    return dict(failure)
+        return None
+
+    # -- tracking -----------------------------------------------------------------------------
+    def _add_detail(self, shipment: _Shipment, status: str) -> None:
+        message, city = MESSAGES[status]
+        shipment.status = status
+        shipment.details.append(
+            {
+                "object": "TrackingDetail",
+                "id": f"{shipment.tracking_code}-{len(shipment.details) + 1}",
+                "status": status,
+                "message": message,
+                "datetime": datetime.now(tz=UTC).isoformat().replace("+00:00", "Z"),
+                "tracking_location": {"city": city, "country": "US"},
+            }
+        )
+
+    def advance(self, tracking_code: str, target: str | None = None) -> _Shipment:
+        """Move a shipment one stage on (or through every stage up to `target`)."""
+        with self.lock:
+            shipment = self.by_tracking[tracking_code]
+            if target == "exception":
+                self._add_detail(shipment, "exception")
+                return shipment
+            current = STAGES.index(shipment.status) if shipment.status in STAGES else 1
+            stop = STAGES.index(target) if target in STAGES else min(current + 1, len(STAGES) - 1)
+            for stage in STAGES[current + 1 : stop + 1]:
+                self._add_detail(shipment, stage)
+            return shipment
+
+    def push_webhook(self, shipment: _Shipment) -> int | None:
+        """POST a signed tracker.updated event to webhook_url; returns the HTTP status."""
+        with self.lock:
+            url, secret = self.webhook_url, self.webhook_secret
+            tracker = shipment.tracker()
+        if not url:
+            return None
+        body = json.dumps(
+            {
+                "object": "Event",
+                "id": f"evt_{secrets.token_hex(8)}",
+                "description": "tracker.updated",
+                "result": tracker,
+            }
+        ).encode()
+        timestamp = str(int(time.time()))
+        signature = (
+            "hmac-sha256-hex="
+            + hmac.new(
+                secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+            ).hexdigest()
+        )
+        request = urllib.request.Request(  # noqa: S310 - URL is configured by the operator
+            url,
+            data=body,
+            method="POST",
+            headers={
+                "Content-Type": "application/json",
+                "X-Timestamp": timestamp,
+                "X-Hmac-Signature": signature,
+            },
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError as exc:
+            logger.warning("webhook to %s failed: %s", url, exc)
+            status = 0
+        with self.lock:
+            self.webhooks_sent.append(
+                {
+                    "tracking_code": tracker["tracking_code"],
+                    "status": tracker["status"],
+                    "http": status,
+                }
+            )
+        return status
+
+    def tick(self) -> None:
+        """Advance every moving shipment one stage (the auto-advance clock)."""
+        with self.lock:
+            moving = [
+                s
+                for s in self.shipments.values()
+                if not s.refunded and s.status not in ("delivered",)
+            ]
+            for shipment in moving:
+                self.advance(shipment.tracking_code)
+        for shipment in moving:
+            self.push_webhook(shipment)
+
+    # -- carrier operations -------------------------------------------------------------------
+    def quote(self, body: dict[str, Any]) -> list[dict[str, Any]]:
+        shipment = body.get("shipment") or {}
+        parcels = [
+            Parcel(**{k: int(p[k]) for k in ("weight_g", "length_mm", "width_mm", "height_mm")})
+            for p in shipment.get("parcels", [])
+        ]
+        if not parcels:
+            raise ValueError("shipment.parcels must not be empty")
+        to = shipment.get("to_address") or {}
+        if not to.get("postal_code") or not to.get("country"):
+            raise ValueError("to_address needs postal_code and country")
+        ship_date = date.fromisoformat(
+            shipment.get("ship_date") or datetime.now(tz=UTC).date().isoformat()
+        )
+        return [
+            {
+                "object": "Rate",
+                "id": f"rate_{spec.code}_{secrets.token_hex(4)}",
+                "carrier": "MOCK",
+                "service": spec.code,
+                "rate": str(price(spec, parcels)),
+                "currency": "USD",
+                "delivery_days": spec.transit_days,
+                "delivery_date": add_business_days(ship_date, spec.transit_days).isoformat(),
+            }
+            for spec in self.catalog.values()
+        ]
+
+    def buy(
+        self, body: dict[str, Any], idempotency_key: str, generation: int
+    ) -> tuple[_Shipment, bool]:
+        with self.lock:
+            if generation != self.generation:
+                raise ValueError("the carrier was reset while this request was in flight")
+            if idempotency_key and idempotency_key in self.idempotency:
+                return self.shipments[self.idempotency[idempotency_key]], False
+            shipment_body = body.get("shipment") or {}
+            service = shipment_body.get("service", "")
+            if service not in self.catalog:
+                raise ValueError(f"unknown service {service!r}")
+            rate = next(r for r in self.quote(body) if r["service"] == service)
+            sid = f"shp_{secrets.token_hex(8)}"
+            tracking = f"1Z{secrets.randbelow(10**16):016d}"
+            shipment = _Shipment(
+                id=sid,
+                tracking_code=tracking,
+                service=service,
+                rate=Decimal(rate["rate"]),
+                delivery_date=date.fromisoformat(rate["delivery_date"]),
+                reference=str(shipment_body.get("reference", "")),
+            )
+            self._add_detail(shipment, "pre_transit")
+            self.shipments[sid] = shipment
+            self.by_tracking[tracking] = shipment
+            if idempotency_key:
+                self.idempotency[idempotency_key] = sid
+            return shipment, True
+
+
+def _shipment_json(s: _Shipment) -> dict[str, Any]:
+    return {
+        "object": "Shipment",
+        "id": s.id,
+        "tracking_code": s.tracking_code,
+        "status": s.status,
+        "reference": s.reference,
+        "refund_status": "submitted" if s.refunded else None,
+        "selected_rate": {
+            "carrier": "MOCK",
+            "service": s.service,
+            "rate": str(s.rate),
+            "currency": "USD",
+            "delivery_date": s.delivery_date.isoformat(),
+        },
+    }
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:
+        logger.debug("mock carrier: " + format, *args)
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _send(self, status: int, payload: Any, headers: dict[str, str] | None = None) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _error(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self._send(status, {"error": {"code": code, "message": message}}, headers)
+
+    def _body(self) -> dict[str, Any]:
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        return json.loads(raw) if raw else {}
+
+    def _dispatch(self, method: str) -> None:
+        state = self.server.state
+        path = self.path.split("?", 1)[0]
+        self.generation = state.generation
+        try:
+            body = self._body() if method == "POST" else {}
+        except ValueError:
+            self._error(400, "invalid_json", "Body is not JSON.")
+            return
+        if path.startswith("/_control/"):
+            self._control(method, path, body)
+            return
+        with state.lock:
+            state.requests[f"{method} {path}"] = state.requests.get(f"{method} {path}", 0) + 1
+        if state.api_key and self.headers.get("Authorization") != f"Bearer {state.api_key}":
+            self._error(401, "unauthorized", "Missing or wrong API key.")
+            return
+        failure = state.take_failure(path)
+        if failure:
+            mode = failure.get("mode")
+            if mode == "500":
+                self._error(500, "internal_error", "The carrier had a problem.")
+                return
+            if mode == "429":
+                self._error(
+                    429,
+                    "rate_limited",
+                    "Too many requests.",
+                    {"Retry-After": str(failure.get("retry_after", 1))},
+                )
+                return
+            if mode in ("slow", "timeout"):
+                time.sleep(float(failure.get("delay", 2.0)))
+                if mode == "timeout":
+                    self._error(504, "timeout", "Gateway timeout.")
+                    return
+        try:
+            self._api(method, path, body)
+        except ValueError as exc:
+            self._error(422, "invalid_request", str(exc))
+
+    def _api(self, method: str, path: str, body: dict[str, Any]) -> None:
+        state = self.server.state
+        parts = [p for p in path.split("/") if p]
+        if method == "POST" and parts == ["v2", "rates"]:
+            self._send(200, {"rates": state.quote(body)})
+        elif method == "POST" and parts == ["v2", "shipments"]:
+            shipment, created = state.buy(
+                body, self.headers.get("Idempotency-Key", ""), self.generation
+            )
+            self._send(201 if created else 200, _shipment_json(shipment))
+        elif (
+            method == "POST"
+            and len(parts) == 4
+            and parts[:2] == ["v2", "shipments"]
+            and parts[3] == "refund"
+        ):
+            with state.lock:
+                shipment = state.shipments.get(parts[2])
+                if shipment is None:
+                    self._error(404, "not_found", "No such shipment.")
+                    return
+                if shipment.status != "pre_transit":
+                    self._error(422, "not_refundable", "The carrier already has this parcel.")
+                    return
+                shipment.refunded = True
+            self._send(200, _shipment_json(shipment))
+        elif method == "GET" and len(parts) == 3 and parts[:2] == ["v2", "trackers"]:
+            with state.lock:
+                shipment = state.by_tracking.get(parts[2])
+                tracker = shipment.tracker() if shipment else None
+            if tracker is None:
+                self._error(404, "not_found", "No such tracking code.")
+                return
+            self._send(200, tracker)
+        elif method == "POST" and parts == ["v2", "scan_forms"]:
+            codes = [str(c) for c in body.get("tracking_codes", [])]
+            with state.lock:
+                unknown = [c for c in codes if c not in state.by_tracking]
+                if not codes or unknown:
+                    self._error(422, "invalid_request", f"Unknown or no tracking codes: {unknown}")
+                    return
+                form_id = f"sf_{secrets.token_hex(6)}"
+                state.scan_forms[form_id] = codes
+            self._send(
+                201,
+                {"object": "ScanForm", "id": form_id, "tracking_codes": codes, "status": "created"},
+            )
+        else:
+            self._error(404, "not_found", f"No route {method} {path}.")
+
+    def _control(self, method: str, path: str, body: dict[str, Any]) -> None:
+        state = self.server.state
+        if method == "GET" and path == "/_control/state":
+            with state.lock:
+                self._send(
+                    200,
+                    {
+                        "shipments": {
+                            s.tracking_code: _shipment_json(s) for s in state.shipments.values()
+                        },
+                        "scan_forms": state.scan_forms,
+                        "requests": state.requests,
+                        "webhooks_sent": state.webhooks_sent,
+                        "pending_failures": state.failures,
+                    },
+                )
+        elif method == "POST" and path == "/_control/fail":
+            failure = {"count": 1, "path_prefix": "", **body}
+            with state.lock:
+                state.failures.append(failure)
+            self._send(200, {"queued": failure})
+        elif method == "POST" and path == "/_control/advance":
+            try:
+                shipment = state.advance(body["tracking_code"], body.get("status"))
+            except KeyError:
+                self._error(404, "not_found", "No such tracking code.")
+                return
+            pushed = state.push_webhook(shipment) if body.get("push", True) else None
+            self._send(200, {"tracker": shipment.tracker(), "webhook_status": pushed})
+        elif method == "POST" and path == "/_control/config":
+            with state.lock:
+                for key in ("webhook_url", "webhook_secret", "api_key"):
+                    if key in body:
+                        setattr(state, key, str(body[key]))
+                if "auto_advance_seconds" in body:
+                    state.auto_advance_seconds = float(body["auto_advance_seconds"])
+            self._send(200, {"ok": True})
+        elif method == "POST" and path == "/_control/reset":
+            state.reset()
+            self._send(200, {"ok": True})
+        else:
+            self._error(404, "not_found", f"No control {method} {path}.")
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], state: CarrierState) -> None:
+        super().__init__(address, _Handler)
+        self.state = state
+
+
+class MockCarrierServer:
+    """Start/stop the mock carrier in a background thread (tests) or in the foreground (runner)."""
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0, api_key: str = "") -> None:
+        self.state = CarrierState(api_key=api_key)
+        self.httpd = _Server((host, port), self.state)
+        self._threads: list[threading.Thread] = []
+        self._stop = threading.Event()
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def _clock(self) -> None:
+        last = time.monotonic()
+        while not self._stop.wait(0.2):
+            interval = self.state.auto_advance_seconds
+            if interval > 0 and time.monotonic() - last >= interval:
+                last = time.monotonic()
+                try:
+                    self.state.tick()
+                except Exception:
+                    logger.exception("auto-advance failed")
+
+    def start(self) -> MockCarrierServer:
+        for target in (self.httpd.serve_forever, self._clock):
+            thread = threading.Thread(target=target, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def serve_forever(self) -> None:
+        clock = threading.Thread(target=self._clock, daemon=True)
+        clock.start()
+        try:
+            self.httpd.serve_forever()
+        finally:
+            self._stop.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()

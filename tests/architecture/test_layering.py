@@ -1,0 +1,99 @@
+"""Architecture rules from STYLE.md B14, checked by reading the source (AST)."""
+
+import ast
+import pathlib
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+APPS = ["inventory", "orders", "warehouse", "shipping", "channels_sync"]
+# Allowed direction: channels_sync → warehouse → shipping → orders → inventory → common
+RANK = {"inventory": 0, "orders": 1, "shipping": 2, "warehouse": 3, "channels_sync": 4}
+
+
+def _py_files(app):
+    for path in (ROOT / app).rglob("*.py"):
+        if "migrations" in path.parts or "tests" in path.parts:
+            continue
+        yield path
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text())
+    type_checking_lines = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for sub in ast.walk(node):
+                type_checking_lines.add(getattr(sub, "lineno", -1))
+    for node in ast.walk(tree):
+        if node.lineno in type_checking_lines if hasattr(node, "lineno") else False:
+            continue
+        if isinstance(node, ast.ImportFrom) and node.module:
+            if "." not in node.module:
+                for alias in node.names:
+                    yield f"{node.module}.{alias.name}", node.lineno
+            else:
+                yield node.module, node.lineno
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name, node.lineno
+
+
+@pytest.mark.parametrize("app", APPS)
+def test_no_upward_imports_and_no_foreign_interfaces(app):
+    problems = []
+    for path in _py_files(app):
+        is_interface = (
+            path.name in {"admin.py", "urls.py", "views.py"}
+            or "views" in path.parts
+            or "management" in path.parts
+        )
+        for module, line in _imports(path):
+            top = module.split(".")[0]
+            if top not in RANK or top == app:
+                continue
+            part = module.split(".")[1] if "." in module else ""
+            if top == "channels_sync" and part in {"outbox", "auth"}:
+                continue  # the leaf outbox and the API auth may be used by every app
+            if part == "choices":
+                continue  # choices modules are constants only (leaf)
+            if part in {"api", "views", "tasks"}:
+                problems.append(
+                    f"{path.relative_to(ROOT)}:{line} imports {module} (another app's interface)"
+                )
+            elif RANK[top] > RANK[app] and not is_interface:
+                problems.append(f"{path.relative_to(ROOT)}:{line} imports {module} (upward)")
+    assert problems == []
+
+
+def test_no_select_for_update_outside_locks_modules():
+    offenders = []
+    for app in APPS:
+        for path in _py_files(app):
+            if path.name == "locks.py":
+                continue
+            if "select_for_update" in path.read_text():
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_no_domain_signals():
+    offenders = []
+    for app in APPS:
+        for path in _py_files(app):
+            text = path.read_text()
+            if "post_save" in text or "pre_save" in text or "@receiver" in text:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_ledger_rows_are_written_only_by_inventory_services():
+    offenders = []
+    for app in APPS:
+        for path in _py_files(app):
+            if path.parts[-3:-1] in {("inventory", "services"), ("inventory", "models")}:
+                continue
+            text = path.read_text()
+            if "StockMovement.objects.create" in text or "StockMovement(" in text:
+                offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []

@@ -1,0 +1,81 @@
+"""Schemathesis against the live OpenAPI schema, in-process through the WSGI app.
+
+Every operation in /api/schema/ gets a bounded number of generated requests, as an ops admin
+(session + CSRF, like the browser) and as a channel API client (token). No request may get a
+5xx, and every response must match the schema (status code's body shape, content type).
+The schema is read when this module is imported, so new endpoints are fuzzed automatically.
+"""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
+from django.middleware.csrf import _get_new_csrf_string
+from django.test import Client
+from hypothesis import HealthCheck, Phase, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_schema_conformance,
+)
+
+from common import roles
+from tests.factories.accounts import UserFactory
+from tests.factories.channels_sync import channel_token, channel_with_warehouses
+from tests.factories.inventory import ProductFactory
+from tests.scenarios import bin_of, small_warehouse, stocked
+
+MAX_EXAMPLES = 5  # per operation and caller: bounded so CI stays fast
+CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+
+schema = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application())
+
+FUZZ_SETTINGS = settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    database=None,
+    derandomize=True,  # the same examples every CI run: a failure is reproducible
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
+
+
+@pytest.fixture
+def api_world(db):
+    """A warehouse with stock, a channel fed by it, and one identity per caller kind."""
+    # The WSGI app is called directly (not through Django's test client), so keep Django from
+    # closing the test's connection at the end of each request, as the test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    wh = small_warehouse("FUZZ", aisles=1, bays=2, levels=1)
+    for i in range(3):
+        product = ProductFactory(sku=f"FUZZ-{i}")
+        stocked(product, bin_of(wh, "A-01-01-1"), 5 + i)
+    channel = channel_with_warehouses(wh, code="fuzz-shop")
+    yield {"channel": channel, "token": channel_token(channel)}
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+def _session_headers(role: str) -> dict[str, str]:
+    user = UserFactory(username=f"fuzz-{role}", is_staff=True, roles=[role])
+    client = Client()
+    client.force_login(user)
+    csrf = _get_new_csrf_string()
+    session = client.cookies["sessionid"].value
+    return {"Cookie": f"sessionid={session}; csrftoken={csrf}", "X-CSRFToken": csrf}
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_api_as_ops_admin_never_fails_or_breaks_its_schema(case, api_world):
+    case.call_and_validate(headers=_session_headers(roles.OPS_ADMIN), checks=CHECKS)
+
+
+@schema.parametrize()
+@FUZZ_SETTINGS
+def test_api_as_channel_client_never_fails_or_breaks_its_schema(case, api_world):
+    case.call_and_validate(headers={"Authorization": f"Token {api_world['token']}"}, checks=CHECKS)

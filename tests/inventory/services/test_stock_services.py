@@ -1,0 +1,266 @@
+import pytest
+
+from inventory import services
+from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
+from inventory.models import InventoryBalance, StockLevel, StockMovement
+from inventory.selectors import inventory_mismatches, sku_available_to_sell
+from tests.factories.inventory import ProductFactory
+from tests.scenarios import SYSTEM, bin_of, small_warehouse, stocked
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def wh():
+    return small_warehouse()
+
+
+def balance(product, wh):
+    return InventoryBalance.objects.get(product=product, warehouse=wh)
+
+
+def test_receive_writes_level_balance_and_ledger(wh):
+    # given
+    product = ProductFactory()
+    # when
+    stocked(product, bin_of(wh, "A-01-01-1"), 7)
+    # then
+    assert StockLevel.objects.get(product=product).on_hand == 7
+    assert balance(product, wh).on_hand == 7
+    movement = StockMovement.objects.get(product=product)
+    assert (movement.quantity, movement.reason, movement.to_bin.code) == (7, "receipt", "A-01-01-1")
+    assert inventory_mismatches() == []
+
+
+def test_receive_into_damaged_bin_is_unavailable(wh):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "DMG-01"), 3)
+    stocked(product, bin_of(wh, "A-01-01-1"), 5)
+    bal = balance(product, wh)
+    assert (bal.on_hand, bal.unavailable, bal.available) == (8, 3, 5)
+
+
+def test_move_refuses_more_than_free_and_changes_nothing(wh):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 4)
+    with pytest.raises(InsufficientStock):
+        services.stock_move(
+            product_id=product.pk,
+            from_bin=bin_of(wh, "A-01-01-1"),
+            to_bin=bin_of(wh, "A-01-02-1"),
+            quantity=5,
+            actor=SYSTEM,
+        )
+    assert StockMovement.objects.count() == 1
+    assert StockLevel.objects.get(product=product, bin__code="A-01-01-1").on_hand == 4
+
+
+def test_move_to_quarantine_refused_when_it_would_strand_commitments(wh):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 4)
+    services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=3,
+        document_type="order_line",
+        document_ref="1",
+        actor=SYSTEM,
+    )
+    with pytest.raises(InsufficientStock):
+        services.stock_move(
+            product_id=product.pk,
+            from_bin=bin_of(wh, "A-01-01-1"),
+            to_bin=bin_of(wh, "QUAR-01"),
+            quantity=2,
+            actor=SYSTEM,
+        )
+    services.stock_move(
+        product_id=product.pk,
+        from_bin=bin_of(wh, "A-01-01-1"),
+        to_bin=bin_of(wh, "QUAR-01"),
+        quantity=1,
+        actor=SYSTEM,
+    )
+    bal = balance(product, wh)
+    assert (bal.on_hand, bal.committed, bal.unavailable, bal.available) == (4, 3, 1, 0)
+    assert inventory_mismatches() == []
+
+
+def test_commit_never_exceeds_available(wh):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 5)
+    services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=5,
+        document_type="order_line",
+        document_ref="1",
+        actor=SYSTEM,
+    )
+    with pytest.raises(InsufficientStock) as exc:
+        services.commitment_create(
+            product_id=product.pk,
+            warehouse_id=wh.pk,
+            quantity=1,
+            document_type="order_line",
+            document_ref="2",
+            actor=SYSTEM,
+        )
+    assert exc.value.extra["available"] == 0
+    assert balance(product, wh).committed == 5
+
+
+def test_full_flow_commit_reserve_pick_ship(wh):
+    # given stock in a pick face
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 10)
+    commitment = services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=4,
+        document_type="order_line",
+        document_ref="9",
+        actor=SYSTEM,
+    )
+    level = StockLevel.objects.get(product=product)
+    # when the wave reserves the bin, the picker picks and the package ships
+    res = services.bin_reservation_create(
+        commitment_id=commitment.pk, stock_level_id=level.pk, quantity=4, actor=SYSTEM
+    )
+    services.stock_pick(
+        bin_reservation_id=res.pk, quantity=4, to_bin=bin_of(wh, "PACK-01"), actor=SYSTEM
+    )
+    with pytest.raises(ReservationClosed):
+        services.stock_pick(
+            bin_reservation_id=res.pk, quantity=1, to_bin=bin_of(wh, "PACK-01"), actor=SYSTEM
+        )
+    services.stock_consume(
+        commitment_id=commitment.pk, from_bin=bin_of(wh, "PACK-01"), quantity=4, actor=SYSTEM
+    )
+    # then
+    bal = balance(product, wh)
+    assert (bal.on_hand, bal.committed, bal.available) == (6, 0, 6)
+    assert list(StockMovement.objects.order_by("pk").values_list("reason", flat=True)) == [
+        "receipt",
+        "pick",
+        "ship",
+    ]
+    assert inventory_mismatches() == []
+
+
+def test_release_commitment_unreserves_bins_first(wh):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 10)
+    c = services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=5,
+        document_type="order_line",
+        document_ref="1",
+        actor=SYSTEM,
+    )
+    level = StockLevel.objects.get(product=product)
+    services.bin_reservation_create(
+        commitment_id=c.pk, stock_level_id=level.pk, quantity=5, actor=SYSTEM
+    )
+    services.commitment_release(commitment_id=c.pk, actor=SYSTEM, quantity=3)
+    level.refresh_from_db()
+    assert level.reserved == 2
+    assert balance(product, wh).committed == 2
+    assert inventory_mismatches() == []
+
+
+def test_bin_reservation_refuses_blocked_bin(wh):
+    from warehouse.services.bins import bin_set_blocked
+
+    product = ProductFactory()
+    b = bin_of(wh, "A-01-01-1")
+    stocked(product, b, 10)
+    c = services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=2,
+        document_type="order_line",
+        document_ref="1",
+        actor=SYSTEM,
+    )
+    bin_set_blocked(bin_id=b.pk, blocked=True, actor=SYSTEM, reason="count")
+    assert balance(product, wh).unavailable == 10
+    with pytest.raises(BinNotUsable):
+        services.bin_reservation_create(
+            commitment_id=c.pk, stock_level_id=StockLevel.objects.get().pk, quantity=2, actor=SYSTEM
+        )
+    bin_set_blocked(bin_id=b.pk, blocked=False, actor=SYSTEM)
+    assert balance(product, wh).unavailable == 0
+    assert inventory_mismatches() == []
+
+
+def test_adjust_down_refused_below_committed(wh):
+    product = ProductFactory()
+    b = bin_of(wh, "A-01-01-1")
+    stocked(product, b, 5)
+    services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=4,
+        document_type="order_line",
+        document_ref="1",
+        actor=SYSTEM,
+    )
+    with pytest.raises(InsufficientStock):
+        services.stock_adjust(product_id=product.pk, bin=b, delta=-2, actor=SYSTEM)
+    services.stock_adjust(product_id=product.pk, bin=b, delta=-1, actor=SYSTEM, reason="count")
+    assert balance(product, wh).on_hand == 4
+    assert inventory_mismatches() == []
+
+
+@pytest.mark.parametrize("qty", [0, -1, 1.5, True])
+def test_invalid_quantities_are_refused(wh, qty):
+    product = ProductFactory()
+    with pytest.raises(InvalidQuantity):
+        services.stock_receive(
+            product_id=product.pk, bin=bin_of(wh, "A-01-01-1"), quantity=qty, actor=SYSTEM
+        )
+    assert StockMovement.objects.count() == 0
+
+
+def test_ats_sums_feeding_warehouses_minus_buffers():
+    wh1, wh2 = small_warehouse("W1"), small_warehouse("W2")
+    product = ProductFactory()
+    stocked(product, bin_of(wh1, "A-01-01-1"), 10)
+    stocked(product, bin_of(wh2, "A-01-01-1"), 5)
+    services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh2.pk,
+        quantity=5,
+        document_type="order_line",
+        document_ref="1",
+        actor=SYSTEM,
+    )
+    ats = sku_available_to_sell(
+        product_ids=[product.pk], warehouse_ids=[wh1.pk, wh2.pk], safety_stock=2, buffer_percent=10
+    )
+    assert ats == {product.pk: 7}  # 10 + 0 − 2 − 1
+    assert sku_available_to_sell(
+        product_ids=[product.pk], warehouse_ids=[wh2.pk], safety_stock=2
+    ) == {product.pk: 0}
+
+
+def test_expired_commitments_release_themselves(wh):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 3)
+    services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=3,
+        document_type="cart",
+        document_ref="c1",
+        actor=SYSTEM,
+        expires_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    assert services.commitments_expire() == 1
+    assert balance(product, wh).committed == 0

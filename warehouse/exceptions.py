@@ -1,0 +1,75 @@
+"""WMS domain errors (code + message → API 400/404/409)."""
+
+from common.exceptions import Conflict, InvalidInput, NotFound
+
+
+class InvalidTransition(Conflict):
+    """This status change is not allowed."""
+
+    code = "invalid_transition"
+
+
+class UnknownCode(NotFound):
+    """Nothing in this warehouse has this code."""
+
+    code = "unknown_code"
+
+
+class WrongBin(Conflict):
+    """This is not the bin to scan now."""
+
+    code = "wrong_bin"
+
+
+class WrongItem(Conflict):
+    """This is not the item to scan now."""
+
+    code = "wrong_item"
+
+
+class WrongTote(Conflict):
+    """This is not the tote for this pick."""
+
+    code = "wrong_tote"
+
+
+class QuantityMismatch(InvalidInput):
+    """The quantity is not allowed here."""
+
+    code = "quantity_mismatch"
+
+
+class ShipmentClosed(Conflict):
+    """The inbound shipment is closed."""
+
+    code = "inbound_closed"
+
+
+class NothingToDo(Conflict):
+    """There is nothing left to do on this document."""
+
+    code = "nothing_to_do"
+
+
+class NoBinAvailable(Conflict):
+    """No bin can take this stock."""
+
+    code = "no_bin_available"
+
+
+class ApprovalRequired(Conflict):
+    """A supervisor must approve this."""
+
+    code = "approval_required"
+
+
+class ScanReused(Conflict):
+    """This scan id was already used for a different request."""
+
+    code = "scan_id_reused"
+
+
+class PackingIncomplete(Conflict):
+    """Not every item has been verified yet."""
+
+    code = "packing_incomplete"

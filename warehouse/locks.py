@@ -1,0 +1,67 @@
+"""Named row-lock helpers for warehouse rows (the only select_for_update in warehouse/).
+
+Several rows of one kind are always locked in primary-key order so that two transactions
+locking overlapping sets cannot deadlock. On SQLite these are plain reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from warehouse.models import (
+    Bin,
+    CycleCount,
+    InboundLine,
+    InboundShipment,
+    Package,
+    PickLine,
+    PickList,
+    Task,
+    Warehouse,
+    Wave,
+)
+
+
+def warehouse_for_update(pk: int) -> Warehouse:
+    """Serialises wave planning and release per warehouse (nothing else locks this row)."""
+    return Warehouse.objects.select_for_update().get(pk=pk)
+
+
+def bin_for_update(pk: int) -> Bin:
+    return Bin.objects.select_for_update().get(pk=pk)
+
+
+def inbound_shipment_for_update(pk: int) -> InboundShipment:
+    return InboundShipment.objects.select_for_update().get(pk=pk)
+
+
+def inbound_line_for_update(pk: int) -> InboundLine:
+    return InboundLine.objects.select_for_update().get(pk=pk)
+
+
+def task_for_update(pk: int) -> Task:
+    return Task.objects.select_for_update().get(pk=pk)
+
+
+def tasks_for_update(ids: Iterable[int]) -> list[Task]:
+    return list(Task.objects.filter(pk__in=sorted(set(ids))).order_by("pk").select_for_update())
+
+
+def wave_for_update(pk: int) -> Wave:
+    return Wave.objects.select_for_update().get(pk=pk)
+
+
+def pick_list_for_update(pk: int) -> PickList:
+    return PickList.objects.select_for_update().get(pk=pk)
+
+
+def pick_line_for_update(pk: int) -> PickLine:
+    return PickLine.objects.select_for_update().select_related("bin", "product").get(pk=pk)
+
+
+def package_for_update(pk: int) -> Package:
+    return Package.objects.select_for_update().get(pk=pk)
+
+
+def cycle_count_for_update(pk: int) -> CycleCount:
+    return CycleCount.objects.select_for_update().get(pk=pk)

@@ -1,0 +1,152 @@
+"""Waves, their fulfillment requests, totes, pick lists (one per cart) and pick lines.
+
+Fulfillment requests and their lines belong to orders/; they are referenced by plain indexed
+ids (as shipping does) so the WMS migrations do not depend on the OMS's.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from common.models import TimeStampedModel
+from warehouse.states import PickLineStatus, TaskStatus, WaveStatus
+
+
+class Tote(TimeStampedModel):
+    """A reusable container on a picking cart; holds one fulfillment request while in use."""
+
+    warehouse = models.ForeignKey("warehouse.Warehouse", on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(max_length=40)
+    wave_request = models.OneToOneField(
+        "warehouse.WaveRequest",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="current_tote",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["warehouse", "code"], name="tote_code_unique_per_wh")
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Wave(TimeStampedModel):
+    """A batch of fulfillment requests released to the floor together."""
+
+    warehouse = models.ForeignKey(
+        "warehouse.Warehouse", on_delete=models.PROTECT, related_name="waves"
+    )
+    number = models.CharField(max_length=30, unique=True)
+    status = models.CharField(max_length=10, choices=WaveStatus.choices, default=WaveStatus.PLANNED)
+    zone = models.ForeignKey(
+        "warehouse.Zone", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    max_orders = models.PositiveIntegerField(default=0)
+    max_lines = models.PositiveIntegerField(default=0)
+    released_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.CharField(max_length=150, blank=True)
+    route_length_m = models.FloatField(default=0.0)
+    sshape_length_m = models.FloatField(default=0.0)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=WaveStatus.values), name="wave_status")
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class WaveRequest(models.Model):
+    """One fulfillment request (an order's shipment from this warehouse) inside a wave."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="wave_requests")
+    fulfillment_request_id = models.BigIntegerField(db_index=True)
+    request_number = models.CharField(max_length=40, blank=True)
+    order_number = models.CharField(max_length=40, blank=True, db_index=True)
+    ship_by = models.DateTimeField(null=True, blank=True)
+    priority = models.IntegerField(default=0)
+    lines_count = models.PositiveIntegerField(default=0)
+    pick_list = models.ForeignKey(
+        "warehouse.PickList", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    tote_code = models.CharField(max_length=40, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "fulfillment_request_id"], name="wave_request_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.wave_id}:{self.request_number or self.fulfillment_request_id}"
+
+
+class PickList(TimeStampedModel):
+    """The picks of one cart trip, in walking order, with the route and S-shape lengths."""
+
+    wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="pick_lists")
+    number = models.CharField(max_length=40, unique=True)
+    status = models.CharField(max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    route_length_m = models.FloatField(default=0.0)
+    sshape_length_m = models.FloatField(default=0.0)
+    route_method = models.CharField(max_length=20, blank=True)
+    task = models.OneToOneField(
+        "warehouse.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PickLine(TimeStampedModel):
+    """Pick `quantity` of a product from one bin into one tote, under a bin reservation."""
+
+    pick_list = models.ForeignKey(PickList, on_delete=models.CASCADE, related_name="lines")
+    wave_request = models.ForeignKey(WaveRequest, on_delete=models.CASCADE, related_name="+")
+    sequence = models.PositiveIntegerField(default=0)
+    fulfillment_line_id = models.BigIntegerField(db_index=True)
+    commitment_id = models.BigIntegerField()
+    bin_reservation_id = models.BigIntegerField(null=True, blank=True)
+    product = models.ForeignKey("inventory.Product", on_delete=models.PROTECT, related_name="+")
+    bin = models.ForeignKey("warehouse.Bin", on_delete=models.PROTECT, related_name="+")
+    lot = models.CharField(max_length=40, blank=True, default="")
+    tote_code = models.CharField(max_length=40)
+    quantity = models.PositiveIntegerField()
+    quantity_picked = models.PositiveIntegerField(default=0)
+    quantity_short = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=10, choices=PickLineStatus.choices, default=PickLineStatus.OPEN
+    )
+
+    class Meta:
+        ordering = ["pick_list", "sequence", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity_picked__lte=F("quantity") - F("quantity_short")),
+                name="pickline_picked_le_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=PickLineStatus.values), name="pickline_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity}× {self.product_id} @ {self.bin_id}"
+
+    @property
+    def open_quantity(self) -> int:
+        return self.quantity - self.quantity_picked - self.quantity_short

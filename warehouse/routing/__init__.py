@@ -1,0 +1,15 @@
+"""Walking routes over a parallel-aisle layout (pure functions, no database).
+
+* `geometry` — the layout (aisles, blocks, cross aisles, depot), pick locations and the exact
+  shortest walking distance between two locations;
+* `single_block` — Ratliff & Rosenthal's exact dynamic programme for one block of aisles;
+* `multi_block` — Held–Karp (exact) on small instances, else a construction plus 2-opt and
+  or-opt over the true aisle-graph distances;
+* `sshape` — the traversal (S-shape) route that every pick list is compared against;
+* `route` — `route_plan(...)` picks the method and returns the order, length and S-shape length.
+"""
+
+from .geometry import Layout, Location
+from .route import RoutePlan, route_plan
+
+__all__ = ["Layout", "Location", "RoutePlan", "route_plan"]

@@ -1,0 +1,43 @@
+"""Choose the routing method for a pick list and report its length against S-shape."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import multi_block, single_block
+from .geometry import Layout, Location, tour_length
+from .sshape import sshape_length, sshape_order
+
+
+@dataclass(frozen=True)
+class RoutePlan:
+    """A visiting order over distinct locations, its walking length and the S-shape length."""
+
+    order: list[Location]
+    length_m: float
+    sshape_length_m: float
+    method: str
+
+
+def route_plan(layout: Layout, locations: list[Location]) -> RoutePlan:
+    """Shortest route over `locations` from and back to the depot.
+
+    Single block: Ratliff–Rosenthal (optimal). Several blocks: Held–Karp (optimal) up to
+    `multi_block.EXACT_LIMIT` distinct locations, else construction + 2-opt/or-opt.
+    """
+    pts = sorted(set(locations))
+    s_len = sshape_length(layout, pts)
+    if layout.blocks <= 1:
+        order, _length = single_block.optimal_route(layout, pts)
+        method = "ratliff_rosenthal"
+    elif len(pts) <= multi_block.EXACT_LIMIT:
+        order, _length = multi_block.held_karp(layout, pts)
+        method = "held_karp"
+    else:
+        order, _length = multi_block.heuristic(layout, pts, seeds=[sshape_order(layout, pts)])
+        method = "2opt_oropt"
+    # What the picker walks: the order along shortest paths (equals the DP optimum).
+    walked = tour_length(layout, order)
+    return RoutePlan(
+        order=order, length_m=round(walked, 3), sshape_length_m=round(s_len, 3), method=method
+    )

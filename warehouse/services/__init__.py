@@ -1,0 +1,1 @@
+"""Warehouse writes. Modules: layout (bins), bins (block/unblock), and the WMS flows."""

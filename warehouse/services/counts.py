@@ -1,0 +1,322 @@
+"""Cycle counts as a closed loop.
+
+* Scheduled by ABC class (`WMS_COUNT_DAYS`) and triggered by exceptions (short pick, a bin that
+  should be empty but is not, a bin that just emptied).
+* Blind: the operator submits what they counted; the expected quantities never leave this
+  module (answers carry only the next step).
+* Variance ratio = Σ|counted − expected| / Σ expected. Above `WMS_COUNT_RECOUNT_RATIO` the
+  first count asks for a recount; after a recount, above `WMS_COUNT_APPROVAL_RATIO` a supervisor
+  must approve.
+* Stock that moved in or out of the bin after the count started (a ledger row newer than
+  `ledger_mark`) voids the count: expectations are re-taken and a recount is asked for.
+* Applied variances post `inventory_services.stock_adjust` with reason "count".
+
+`_count_set_status` is the only writer of CycleCount.status.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Max, Min, Q
+from django.utils import timezone
+
+from common.types import Actor
+from inventory import selectors as inventory_selectors
+from inventory import services as inventory_services
+from inventory.choices import MovementReason
+from inventory.exceptions import InvalidQuantity
+from inventory.models import StockLevel, StockMovement
+from warehouse.choices import CountTrigger, TaskKind
+from warehouse.conf import wms_setting
+from warehouse.exceptions import ApprovalRequired, InvalidTransition, NothingToDo, UnknownCode
+from warehouse.locks import bin_for_update, cycle_count_for_update
+from warehouse.models import Bin, CycleCount, CycleCountLine
+from warehouse.selectors import STORAGE_BIN_TYPES
+from warehouse.services.steps import NextStep, fingerprint, scan_remember, scan_replay
+from warehouse.services.tasks import task_create, task_finish, task_start
+from warehouse.states import COUNT_TRANSITIONS, CountStatus, can_transition
+
+OPEN_COUNT = (CountStatus.OPEN, CountStatus.RECOUNT, CountStatus.PENDING_APPROVAL)
+
+
+def _count_set_status(*, count: CycleCount, status: str, **fields) -> None:
+    """The single writer of CycleCount.status (caller holds the count row lock)."""
+    if count.status != status and not can_transition(COUNT_TRANSITIONS, count.status, status):
+        raise InvalidTransition(f"Count {count.pk} cannot go from {count.status} to {status}.")
+    fields.update(status=status, updated_at=timezone.now())
+    CycleCount.objects.filter(pk=count.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(count, key, value)
+
+
+def _ledger_mark() -> int:
+    return StockMovement.objects.aggregate(m=Max("pk"))["m"] or 0
+
+
+def _snapshot(count: CycleCount) -> None:
+    """(Re)take the expected quantities of every product and lot in the bin."""
+    levels = {
+        (lv.product_id, lv.lot): lv.on_hand for lv in StockLevel.objects.filter(bin_id=count.bin_id)
+    }
+    existing = {(ln.product_id, ln.lot): ln for ln in count.lines.all()}
+    for key, on_hand in levels.items():
+        line = existing.pop(key, None)
+        if line is None:
+            CycleCountLine.objects.create(
+                count=count, product_id=key[0], lot=key[1], expected_quantity=on_hand
+            )
+        else:
+            CycleCountLine.objects.filter(pk=line.pk).update(
+                expected_quantity=on_hand, counted_quantity=None
+            )
+    for line in existing.values():
+        CycleCountLine.objects.filter(pk=line.pk).update(expected_quantity=0, counted_quantity=None)
+
+
+def _bin_abc(bin_id: int) -> str:
+    best = StockLevel.objects.filter(bin_id=bin_id, on_hand__gt=0).aggregate(
+        c=Min("product__abc_class")
+    )["c"]
+    return best or "C"
+
+
+@transaction.atomic
+def cycle_count_create(
+    *, bin_id: int, actor: Actor, trigger: str = CountTrigger.MANUAL, priority: int = 0
+) -> CycleCount:
+    """Open a count of a bin (returns the open one if the bin already has one)."""
+    bin = bin_for_update(bin_id)
+    existing = CycleCount.objects.filter(bin=bin, status__in=OPEN_COUNT).first()
+    if existing is not None:
+        return existing
+    task = task_create(
+        warehouse_id=bin.warehouse_id,
+        kind=TaskKind.COUNT,
+        from_bin=bin,
+        document_type="cycle_count",
+        priority=priority,
+        note=trigger,
+    )
+    count = CycleCount.objects.create(
+        warehouse_id=bin.warehouse_id,
+        bin=bin,
+        zone_id=bin.zone_id,
+        abc_class=_bin_abc(bin.pk),
+        trigger=trigger,
+        ledger_mark=_ledger_mark(),
+        task=task,
+    )
+    task.document_ref = str(count.pk)
+    task.save(update_fields=["document_ref", "updated_at"])
+    _snapshot(count)
+    return count
+
+
+@transaction.atomic(durable=True)
+def cycle_count_request(
+    *, warehouse_id: int, bin_code: str, actor: Actor, trigger: str = CountTrigger.MANUAL
+) -> CycleCount:
+    """Ask for a count of a bin by its code (e.g. "this bin should be empty but is not")."""
+    bin = Bin.objects.filter(warehouse_id=warehouse_id, code=bin_code).first()
+    if bin is None:
+        raise UnknownCode(f"No bin {bin_code!r} in this warehouse.", code="unknown_bin")
+    return cycle_count_create(bin_id=bin.pk, actor=actor, trigger=trigger, priority=40)
+
+
+@transaction.atomic(durable=True)
+def cycle_counts_schedule(
+    *, warehouse_id: int, actor: Actor, today: dt.date | None = None, limit: int | None = None
+) -> list[CycleCount]:
+    """Open the counts that the ABC schedule says are due (bins holding stock, by class)."""
+    today = today or timezone.localdate()
+    days = wms_setting("WMS_COUNT_DAYS")
+    last_applied = dict(
+        CycleCount.objects.filter(warehouse_id=warehouse_id, status=CountStatus.APPLIED)
+        .values("bin_id")
+        .annotate(last=Max("applied_at"))
+        .values_list("bin_id", "last")
+    )
+    open_bins = set(
+        CycleCount.objects.filter(warehouse_id=warehouse_id, status__in=OPEN_COUNT).values_list(
+            "bin_id", flat=True
+        )
+    )
+    rows = (
+        StockLevel.objects.filter(
+            warehouse_id=warehouse_id, on_hand__gt=0, bin__bin_type__in=STORAGE_BIN_TYPES
+        )
+        .values("bin_id")
+        .annotate(abc=Min("product__abc_class"))
+        .order_by("abc", "bin_id")
+    )
+    created = []
+    for row in rows:
+        if row["bin_id"] in open_bins:
+            continue
+        last = last_applied.get(row["bin_id"])
+        interval = int(days.get(row["abc"] or "C", 365))
+        if last is not None and (today - timezone.localdate(last)).days < interval:
+            continue
+        created.append(
+            cycle_count_create(bin_id=row["bin_id"], actor=actor, trigger=CountTrigger.SCHEDULE)
+        )
+        if limit and len(created) >= limit:
+            break
+    return created
+
+
+def _moved_since_start(count: CycleCount) -> bool:
+    return (
+        StockMovement.objects.filter(pk__gt=count.ledger_mark)
+        .filter(Q(from_bin_id=count.bin_id) | Q(to_bin_id=count.bin_id))
+        .exists()
+    )
+
+
+def _restart(count: CycleCount, actor: Actor) -> NextStep:
+    _snapshot(count)
+    _count_set_status(count=count, status=CountStatus.RECOUNT, ledger_mark=_ledger_mark())
+    return NextStep(
+        step="recount",
+        message="Stock moved in or out of this bin during the count. Count it again.",
+        data={"count_id": count.pk, "bin": count.bin.code},
+    )
+
+
+@transaction.atomic(durable=True)
+def cycle_count_submit(
+    *,
+    count_id: int,
+    counted: list[dict],
+    actor: Actor,
+    scan_id: str | None = None,
+) -> NextStep:
+    """Submit a blind count: [{"code": sku or barcode, "quantity": n, "lot"?: str}].
+
+    Products not listed count as zero. The answer says what to do next ("done", "recount",
+    "awaiting_approval") and never reveals expected quantities.
+    Raises NothingToDo, UnknownCode, InvalidQuantity, InsufficientStock (a decrease that would cut
+    into units reserved for picks).
+    """
+    content = fingerprint(count=count_id, counted=counted)
+    count = cycle_count_for_update(count_id)
+    if (replay := scan_replay(scan_id=scan_id, action="count", content_hash=content)) is not None:
+        return replay
+    if count.status not in (CountStatus.OPEN, CountStatus.RECOUNT):
+        raise NothingToDo(f"Count {count.pk} is {count.status}.")
+    if count.task_id:
+        task_start(task_id=count.task_id, actor=actor)
+    if _moved_since_start(count):
+        step = _restart(count, actor)
+        scan_remember(scan_id=scan_id, action="count", content_hash=content, step=step)
+        return step
+    totals: dict[tuple[int, str], int] = {}
+    for entry in counted:
+        product = inventory_selectors.product_get_by_code(code=str(entry.get("code", "")))
+        if product is None:
+            raise UnknownCode(f"No item has the code {entry.get('code')!r}.")
+        qty = entry.get("quantity")
+        if not isinstance(qty, int) or isinstance(qty, bool) or qty < 0:
+            raise InvalidQuantity("Counted quantities are whole numbers ≥ 0.")
+        key = (product.pk, entry.get("lot", "") or "")
+        totals[key] = totals.get(key, 0) + qty
+    lines = {(ln.product_id, ln.lot): ln for ln in count.lines.all()}
+    for key in totals.keys() - lines.keys():
+        lines[key] = CycleCountLine.objects.create(
+            count=count, product_id=key[0], lot=key[1], expected_quantity=0
+        )
+    expected = variance = 0
+    for key, line in lines.items():
+        line.counted_quantity = totals.get(key, 0)
+        line.save(update_fields=["counted_quantity"])
+        expected += line.expected_quantity
+        variance += abs(line.variance)
+    attempt = count.attempt + 1
+    ratio = variance / expected if expected else (1.0 if variance else 0.0)
+    tolerance = wms_setting("WMS_COUNT_TOLERANCE_UNITS")
+    over_recount = variance > tolerance and ratio > wms_setting("WMS_COUNT_RECOUNT_RATIO")
+    over_approval = variance > tolerance and ratio > wms_setting("WMS_COUNT_APPROVAL_RATIO")
+    common = {"attempt": attempt, "counted_by": actor.label[:150]}
+    if over_recount and attempt == 1:
+        _count_set_status(count=count, status=CountStatus.RECOUNT, **common)
+        step = NextStep(
+            step="recount",
+            message="The count differs from the records. Please count this bin again.",
+            data={"count_id": count.pk, "bin": count.bin.code},
+        )
+    elif over_approval:
+        _count_set_status(count=count, status=CountStatus.PENDING_APPROVAL, **common)
+        step = NextStep(
+            step="awaiting_approval",
+            message="Count recorded; a supervisor must approve the difference.",
+            data={"count_id": count.pk, "bin": count.bin.code},
+        )
+    else:
+        count.attempt = attempt
+        _apply(count, lines.values(), actor, **common)
+        step = NextStep(
+            step="done",
+            message="Count recorded.",
+            data={"count_id": count.pk, "bin": count.bin.code},
+        )
+    scan_remember(scan_id=scan_id, action="count", content_hash=content, step=step)
+    return step
+
+
+def _apply(count: CycleCount, lines, actor: Actor, **fields) -> None:
+    expected = variance = accurate = total = 0
+    for line in sorted(lines, key=lambda ln: (ln.product_id, ln.lot)):
+        delta = line.variance
+        total += 1
+        expected += line.expected_quantity
+        variance += abs(delta)
+        if delta == 0:
+            accurate += 1
+            continue
+        inventory_services.stock_adjust(
+            product_id=line.product_id,
+            bin=count.bin,
+            delta=delta,
+            actor=actor,
+            reason=MovementReason.COUNT,
+            lot=line.lot,
+            document_type="cycle_count",
+            document_ref=str(count.pk),
+        )
+    _count_set_status(
+        count=count,
+        status=CountStatus.APPLIED,
+        applied_at=timezone.now(),
+        expected_units=expected,
+        variance_units=variance,
+        lines_total=total,
+        lines_accurate=accurate,
+        **fields,
+    )
+    if count.task_id:
+        task_finish(task_id=count.task_id, actor=actor)
+
+
+@transaction.atomic(durable=True)
+def cycle_count_approve(*, count_id: int, actor: Actor, approve: bool = True) -> NextStep:
+    """A supervisor approves (posts the adjustments) or rejects (asks for a recount) a count.
+
+    If stock moved since the count started, the count is re-taken instead of applied.
+    Raises ApprovalRequired when the count is not waiting for approval.
+    """
+    count = cycle_count_for_update(count_id)
+    if count.status != CountStatus.PENDING_APPROVAL:
+        raise ApprovalRequired(f"Count {count.pk} is {count.status}, not waiting for approval.")
+    if _moved_since_start(count):
+        return _restart(count, actor)
+    if not approve:
+        _count_set_status(count=count, status=CountStatus.RECOUNT)
+        return NextStep(
+            step="recount",
+            message="Count rejected; count the bin again.",
+            data={"count_id": count.pk},
+        )
+    _apply(count, list(count.lines.all()), actor, approved_by=actor.label[:150])
+    return NextStep(step="done", message="Count approved and applied.", data={"count_id": count.pk})

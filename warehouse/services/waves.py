@@ -1,0 +1,371 @@
+"""Waves: batches of released fulfillment requests, reserved at bin level and routed.
+
+* `wave_plan` picks released, unheld requests by the rules: carrier cut-off (ship-by) first,
+  then priority, then age; at most `max_orders` requests and `max_lines` lines; optionally
+  only requests that one zone can serve in full.
+* `wave_release` reserves every request line at bin level under the line's commitment
+  (`inventory_services.bin_reservation_create`): pick faces first, then reserve locations;
+  earliest expiry first (FEFO), then oldest stock (FIFO). A request that cannot be reserved in
+  full stays released for a later wave (its savepoint is rolled back). Requests are put in
+  totes, totes on carts (`WMS_TOTES_PER_CART`), and each cart's picks are ordered along the
+  shortest walking route (warehouse.routing) — the pick list stores that length and the
+  S-shape length. Pick faces the wave would leave below min get replenishment tasks.
+
+`_wave_set_status` is the only writer of Wave.status.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from common.exceptions import DomainError
+from common.types import Actor
+from inventory import services as inventory_services
+from inventory.exceptions import InsufficientStock, ReservationClosed
+from inventory.models import StockLevel
+from orders import selectors as order_selectors
+from orders import services as order_services
+from warehouse.choices import PICKABLE_BIN_TYPES, BinType, TaskKind
+from warehouse.conf import wms_setting
+from warehouse.exceptions import InvalidTransition, NothingToDo
+from warehouse.locks import warehouse_for_update, wave_for_update
+from warehouse.models import PickLine, PickList, Tote, Wave, WaveRequest
+from warehouse.routing import route_plan
+from warehouse.selectors import layout_for, location_of
+from warehouse.services.replenishment import replenishment_plan
+from warehouse.services.tasks import task_create
+from warehouse.states import WAVE_TRANSITIONS, WaveStatus, can_transition
+
+
+class _Unreservable(Exception):
+    """A request line could not be reserved in full (rolls back that request only)."""
+
+
+def _wave_set_status(*, wave: Wave, status: str, **fields) -> None:
+    """The single writer of Wave.status (caller holds the wave row lock)."""
+    if wave.status == status:
+        return
+    if not can_transition(WAVE_TRANSITIONS, wave.status, status):
+        raise InvalidTransition(f"Wave {wave.number} cannot go from {wave.status} to {status}.")
+    fields.update(status=status, updated_at=timezone.now())
+    Wave.objects.filter(pk=wave.pk, status=wave.status).update(**fields)
+    for key, value in fields.items():
+        setattr(wave, key, value)
+
+
+def _next_number(prefix: str, model) -> str:
+    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    return f"{prefix}{last + 1:06d}"
+
+
+def _in_open_waves(warehouse_id: int) -> set[int]:
+    return set(
+        WaveRequest.objects.filter(
+            wave__warehouse_id=warehouse_id, wave__status=WaveStatus.PLANNED
+        ).values_list("fulfillment_request_id", flat=True)
+    )
+
+
+def _free_by_product(
+    *, warehouse_id: int, product_ids: set[int], zone_id: int | None
+) -> dict[int, list[StockLevel]]:
+    """Pickable stock with free units per product, in reservation preference order."""
+    qs = StockLevel.objects.filter(
+        warehouse_id=warehouse_id,
+        product_id__in=product_ids,
+        bin__bin_type__in=PICKABLE_BIN_TYPES,
+        bin__is_blocked=False,
+        on_hand__gt=F("reserved"),
+    ).select_related("bin")
+    if zone_id is not None:
+        qs = qs.filter(bin__zone_id=zone_id)
+    out: dict[int, list[StockLevel]] = defaultdict(list)
+    for level in qs:
+        out[level.product_id].append(level)
+    for levels in out.values():
+        levels.sort(key=_preference)
+    return out
+
+
+def _preference(level: StockLevel) -> tuple:
+    # Pick faces first; then earliest expiry (FEFO); then oldest stock (FIFO); then walk order.
+    return (
+        level.bin.bin_type != BinType.PICK_FACE,
+        level.expiry_date is None,
+        level.expiry_date or timezone.now().date(),
+        level.created_at,
+        level.bin.pick_sequence,
+        level.pk,
+    )
+
+
+@transaction.atomic(durable=True)
+def wave_plan(
+    *,
+    warehouse_id: int,
+    actor: Actor,
+    max_orders: int = 50,
+    max_lines: int = 400,
+    zone_id: int | None = None,
+) -> Wave | None:
+    """Plan one wave from the released requests of a warehouse (None when there are none).
+
+    Planning and release are serialised per warehouse (warehouse row lock), so two planners
+    never put the same request in two waves.
+    """
+    warehouse_for_update(warehouse_id)
+    taken = _in_open_waves(warehouse_id)
+    candidates = order_selectors.fulfillment_requests_for_wave(warehouse_id=warehouse_id)
+    chosen = []
+    lines_total = 0
+    free = None
+    for request in candidates.iterator(chunk_size=500):
+        if request.pk in taken:
+            continue
+        open_lines = [ln for ln in request.lines.all() if ln.quantity_open > 0]
+        if not open_lines:
+            continue
+        if max_lines and chosen and lines_total + len(open_lines) > max_lines:
+            break
+        if zone_id is not None:
+            if free is None:
+                free = _zone_free(warehouse_id, zone_id)
+            if any(free.get(ln.product_id, 0) < ln.quantity_open for ln in open_lines):
+                continue
+            for ln in open_lines:
+                free[ln.product_id] -= ln.quantity_open
+        chosen.append((request, len(open_lines)))
+        lines_total += len(open_lines)
+        if max_orders and len(chosen) >= max_orders:
+            break
+    if not chosen:
+        return None
+    wave = Wave.objects.create(
+        warehouse_id=warehouse_id,
+        number=_next_number("W", Wave),
+        zone_id=zone_id,
+        max_orders=max_orders,
+        max_lines=max_lines,
+        created_by=actor.label[:150],
+    )
+    WaveRequest.objects.bulk_create(
+        [
+            WaveRequest(
+                wave=wave,
+                fulfillment_request_id=request.pk,
+                request_number=request.number,
+                order_number=request.order.number,
+                ship_by=request.ship_by,
+                priority=request.priority,
+                lines_count=n,
+            )
+            for request, n in chosen
+        ]
+    )
+    return wave
+
+
+def _zone_free(warehouse_id: int, zone_id: int) -> dict[int, int]:
+    free: dict[int, int] = defaultdict(int)
+    for row in StockLevel.objects.filter(
+        warehouse_id=warehouse_id,
+        bin__zone_id=zone_id,
+        bin__bin_type__in=PICKABLE_BIN_TYPES,
+        bin__is_blocked=False,
+        on_hand__gt=F("reserved"),
+    ).values("product_id", "on_hand", "reserved"):
+        free[row["product_id"]] += row["on_hand"] - row["reserved"]
+    return free
+
+
+def _totes(warehouse_id: int, needed: int) -> list[Tote]:
+    free = list(
+        Tote.objects.filter(warehouse_id=warehouse_id, wave_request__isnull=True).order_by("code")[
+            :needed
+        ]
+    )
+    if len(free) < needed:
+        start = Tote.objects.filter(warehouse_id=warehouse_id).count()
+        new = [
+            Tote(warehouse_id=warehouse_id, code=f"T{start + k + 1:05d}")
+            for k in range(needed - len(free))
+        ]
+        Tote.objects.bulk_create(new)
+        free += list(Tote.objects.filter(warehouse_id=warehouse_id, code__in=[t.code for t in new]))
+    return free
+
+
+@transaction.atomic(durable=True)
+def wave_release(*, wave_id: int, actor: Actor) -> Wave:
+    """Reserve, tote, cart and route a planned wave, and tell the OMS its requests started.
+
+    Raises InvalidTransition when the wave is not planned, NothingToDo when no request of the
+    wave could be reserved (the wave is then cancelled).
+    """
+    warehouse_id = Wave.objects.values_list("warehouse_id", flat=True).get(pk=wave_id)
+    warehouse = warehouse_for_update(warehouse_id)
+    wave = wave_for_update(wave_id)
+    if wave.status != WaveStatus.PLANNED:
+        raise InvalidTransition(f"Wave {wave.number} is {wave.status}.")
+    members = {wr.fulfillment_request_id: wr for wr in wave.wave_requests.all()}
+    requests = list(
+        order_selectors.fulfillment_requests_for_wave(warehouse_id=wave.warehouse_id).filter(
+            pk__in=list(members)
+        )
+    )
+    product_ids = {ln.product_id for r in requests for ln in r.lines.all()}
+    stock = _free_by_product(
+        warehouse_id=wave.warehouse_id, product_ids=product_ids, zone_id=wave.zone_id
+    )
+    free_left = {lv.pk: lv.on_hand - lv.reserved for levels in stock.values() for lv in levels}
+    # (wave request, fulfillment line, commitment, stock level, quantity, reservation id)
+    picks: list[tuple[WaveRequest, int, int, StockLevel, int, int]] = []
+    kept: list[WaveRequest] = []
+    rank = {pk: i for i, pk in enumerate(members)}
+    for request in sorted(requests, key=lambda r: rank[r.pk]):
+        wr = members[request.pk]
+        try:
+            with transaction.atomic():
+                # The OMS hears first (locks the order): a request cancelled or held meanwhile
+                # fails here and its savepoint is rolled back with any reservations.
+                order_services.fulfillment_request_start(request_id=request.pk, actor=actor)
+                mine = _reserve_request(request, stock, free_left, actor)
+        except (_Unreservable, DomainError):
+            continue
+        picks.extend((wr, *p) for p in mine)
+        kept.append(wr)
+    dropped = [pk for pk in members if members[pk] not in kept]
+    WaveRequest.objects.filter(wave=wave, fulfillment_request_id__in=dropped).delete()
+    if not kept:
+        _wave_set_status(wave=wave, status=WaveStatus.CANCELLED)
+        raise NothingToDo(f"No request of wave {wave.number} could be reserved at bin level.")
+
+    layout = layout_for(warehouse)
+    per_cart = max(1, int(wms_setting("WMS_TOTES_PER_CART")))
+    totes = _totes(wave.warehouse_id, len(kept))
+    for wr, tote in zip(kept, totes, strict=True):
+        Tote.objects.filter(pk=tote.pk).update(wave_request=wr)
+        wr.tote_code = tote.code
+    route_total = s_total = 0.0
+    for cart_no, start in enumerate(range(0, len(kept), per_cart), start=1):
+        cart = kept[start : start + per_cart]
+        ids = {wr.pk for wr in cart}
+        cart_picks = [p for p in picks if p[0].pk in ids]
+        plan = route_plan(layout, [location_of(layout, p[3].bin) for p in cart_picks])
+        rank = {loc: i for i, loc in enumerate(plan.order)}
+        cart_picks.sort(
+            key=lambda p: (rank[location_of(layout, p[3].bin)], p[3].bin.code, p[0].tote_code)
+        )
+        pick_list = PickList.objects.create(
+            wave=wave,
+            number=f"{wave.number}-{cart_no:02d}",
+            route_length_m=plan.length_m,
+            sshape_length_m=plan.sshape_length_m,
+            route_method=plan.method,
+        )
+        task = task_create(
+            warehouse_id=wave.warehouse_id,
+            kind=TaskKind.PICK,
+            quantity=sum(p[4] for p in cart_picks),
+            document_type="pick_list",
+            document_ref=str(pick_list.pk),
+        )
+        PickList.objects.filter(pk=pick_list.pk).update(task=task)
+        PickLine.objects.bulk_create(
+            [
+                PickLine(
+                    pick_list=pick_list,
+                    wave_request=wr,
+                    sequence=seq,
+                    fulfillment_line_id=line_id,
+                    commitment_id=commitment_id,
+                    bin_reservation_id=reservation_id,
+                    product_id=level.product_id,
+                    bin=level.bin,
+                    lot=level.lot,
+                    tote_code=wr.tote_code,
+                    quantity=qty,
+                )
+                for seq, (wr, line_id, commitment_id, level, qty, reservation_id) in enumerate(
+                    cart_picks, start=1
+                )
+            ]
+        )
+        for wr in cart:
+            wr.pick_list = pick_list
+        route_total += plan.length_m
+        s_total += plan.sshape_length_m
+    WaveRequest.objects.bulk_update(kept, ["tote_code", "pick_list"])
+    replenishment_plan(
+        warehouse_id=wave.warehouse_id,
+        actor=actor,
+        product_ids=sorted({p[3].product_id for p in picks}),
+    )
+    _wave_set_status(
+        wave=wave,
+        status=WaveStatus.RELEASED,
+        released_at=timezone.now(),
+        route_length_m=round(route_total, 3),
+        sshape_length_m=round(s_total, 3),
+    )
+    return wave
+
+
+def _reserve_request(request, stock, free_left, actor: Actor) -> list[tuple]:
+    """Reserve every open line of one request; raise _Unreservable if any falls short."""
+    out = []
+    taken: list[tuple[int, int]] = []
+    try:
+        for line in request.lines.all():
+            need = line.quantity_open
+            if need <= 0:
+                continue
+            if not line.commitment_id:
+                raise _Unreservable
+            for level in stock.get(line.product_id, ()):
+                if need == 0:
+                    break
+                qty = min(need, free_left[level.pk])
+                if qty <= 0:
+                    continue
+                reservation = inventory_services.bin_reservation_create(
+                    commitment_id=line.commitment_id,
+                    stock_level_id=level.pk,
+                    quantity=qty,
+                    actor=actor,
+                    document_type="fulfillment_line",
+                    document_ref=str(line.pk),
+                )
+                free_left[level.pk] -= qty
+                taken.append((level.pk, qty))
+                need -= qty
+                out.append((line.pk, line.commitment_id, level, qty, reservation.pk))
+            if need:
+                raise _Unreservable
+    except (_Unreservable, InsufficientStock, ReservationClosed):
+        for level_pk, qty in taken:  # the savepoint rolls the rows back; undo our counters
+            free_left[level_pk] += qty
+        raise
+    return out
+
+
+def pick_candidates(
+    *, warehouse_id: int, product_id: int, exclude_bin_ids: list[int]
+) -> list[StockLevel]:
+    """Other pickable stock of a product with free units, in reservation preference order."""
+    levels = (
+        StockLevel.objects.filter(
+            warehouse_id=warehouse_id,
+            product_id=product_id,
+            bin__bin_type__in=PICKABLE_BIN_TYPES,
+            bin__is_blocked=False,
+            on_hand__gt=F("reserved"),
+        )
+        .exclude(bin_id__in=exclude_bin_ids)
+        .select_related("bin")
+    )
+    return sorted(levels, key=_preference)

@@ -1,0 +1,186 @@
+"""Small read-only queries the warehouse screens need (labels, warehouse choice)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncHour
+
+from warehouse.models import (
+    Bin,
+    BoxType,
+    CycleCount,
+    InboundLine,
+    InboundShipment,
+    Package,
+    PackedItem,
+    PickLine,
+    PickList,
+    Task,
+    Warehouse,
+)
+from warehouse.states import CountStatus, InboundStatus, PickLineStatus, TaskStatus, WaveStatus
+
+LABEL_LIMIT = 2000
+
+
+def warehouses_active() -> QuerySet[Warehouse]:
+    """Active warehouses, by code."""
+    return Warehouse.objects.filter(is_active=True).order_by("code")
+
+
+def bins_for_labels(*, warehouse_id: int, prefix: str = "", zone_code: str = "") -> QuerySet[Bin]:
+    """Bins of a warehouse to print labels for, in walking order (at most LABEL_LIMIT)."""
+    qs = Bin.objects.filter(warehouse_id=warehouse_id).select_related("warehouse", "zone")
+    if prefix:
+        qs = qs.filter(code__istartswith=prefix)
+    if zone_code:
+        qs = qs.filter(zone__code__iexact=zone_code)
+    return qs.order_by("pick_sequence", "code")[:LABEL_LIMIT]
+
+
+def pick_lists_open(*, warehouse_id: int, limit: int = 50) -> list[PickList]:
+    """Released pick lists still to pick, oldest first, with their open/total line counts."""
+    return list(
+        PickList.objects.filter(
+            wave__warehouse_id=warehouse_id,
+            wave__status=WaveStatus.RELEASED,
+            status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS],
+        )
+        .select_related("wave", "task__assignee")
+        .annotate(
+            lines_total=Count("lines"),
+            lines_open=Count("lines", filter=Q(lines__status=PickLineStatus.OPEN)),
+            orders=Count("lines__wave_request", distinct=True),
+        )
+        .order_by("created_at", "pk")[:limit]
+    )
+
+
+def pick_list_for_screen(*, pick_list_id: int, warehouse_id: int) -> PickList | None:
+    return (
+        PickList.objects.filter(pk=pick_list_id, wave__warehouse_id=warehouse_id)
+        .select_related("wave")
+        .first()
+    )
+
+
+def pick_list_lines(*, pick_list_id: int) -> list[PickLine]:
+    """Every line of a pick list in walking order (done ones included, for the progress view)."""
+    return list(
+        PickLine.objects.filter(pick_list_id=pick_list_id)
+        .select_related("bin", "product")
+        .order_by("sequence", "pk")
+    )
+
+
+def package_for_screen(*, package_id: int, warehouse_id: int) -> Package | None:
+    """A package with its box and items (products joined), or None."""
+    return (
+        Package.objects.filter(pk=package_id, warehouse_id=warehouse_id)
+        .select_related("box", "suggested_box")
+        .prefetch_related(
+            Prefetch("items", queryset=PackedItem.objects.select_related("product").order_by("pk"))
+        )
+        .first()
+    )
+
+
+def box_types_active() -> QuerySet[BoxType]:
+    return BoxType.objects.filter(is_active=True).order_by("length_mm", "width_mm", "height_mm")
+
+
+# ---------------------------------------------------------------- ops dashboard and exceptions
+
+
+def units_per_hour(
+    *, since: datetime, kinds: tuple[str, ...] = ("pick", "pack")
+) -> list[dict[str, Any]]:
+    """[{hour, kind, units, tasks}] of tasks finished since `since` (one grouped query)."""
+    return list(
+        Task.objects.filter(status=TaskStatus.DONE, finished_at__gte=since, kind__in=kinds)
+        .annotate(hour=TruncHour("finished_at"))
+        .values("hour", "kind")
+        .annotate(units=Sum("quantity_done"), tasks=Count("id"))
+        .order_by("hour", "kind")
+    )
+
+
+def short_picks(*, since: datetime) -> QuerySet[PickLine]:
+    """Pick lines that came up short since `since`, newest first."""
+    return (
+        PickLine.objects.filter(quantity_short__gt=0, updated_at__gte=since)
+        .select_related("bin", "product", "wave_request", "pick_list")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def counts_awaiting_approval() -> QuerySet[CycleCount]:
+    """Cycle counts with a variance waiting for a supervisor, oldest first."""
+    return (
+        CycleCount.objects.filter(status=CountStatus.PENDING_APPROVAL)
+        .select_related("bin", "warehouse")
+        .order_by("created_at", "pk")
+    )
+
+
+def open_replenishments_count() -> int:
+    return Task.objects.filter(
+        kind="replenish", status__in=[TaskStatus.OPEN, TaskStatus.IN_PROGRESS]
+    ).count()
+
+
+# ---------------------------------------------------------------- receive, putaway, move, count
+
+
+def inbound_open(*, warehouse_id: int, limit: int = 50) -> list[InboundShipment]:
+    """Inbound shipments still to receive, oldest expected first, with expected/received units."""
+    return list(
+        InboundShipment.objects.filter(
+            warehouse_id=warehouse_id, status__in=[InboundStatus.OPEN, InboundStatus.RECEIVING]
+        )
+        .annotate(
+            expected=Sum("lines__quantity_expected"),
+            received=Sum("lines__quantity_received"),
+        )
+        .order_by("expected_at", "pk")[:limit]
+    )
+
+
+def inbound_for_screen(*, shipment_id: int, warehouse_id: int) -> InboundShipment | None:
+    return (
+        InboundShipment.objects.filter(pk=shipment_id, warehouse_id=warehouse_id)
+        .prefetch_related(
+            Prefetch("lines", queryset=InboundLine.objects.select_related("product").order_by("pk"))
+        )
+        .first()
+    )
+
+
+def task_for_screen(*, task_id: int, warehouse_id: int, kinds: tuple[str, ...]) -> Task | None:
+    return (
+        Task.objects.filter(pk=task_id, warehouse_id=warehouse_id, kind__in=kinds)
+        .select_related("product", "from_bin", "to_bin")
+        .first()
+    )
+
+
+def counts_open(*, warehouse_id: int, limit: int = 50) -> list[CycleCount]:
+    """Counts waiting to be counted (or recounted), highest task priority first."""
+    return list(
+        CycleCount.objects.filter(
+            warehouse_id=warehouse_id, status__in=[CountStatus.OPEN, CountStatus.RECOUNT]
+        )
+        .select_related("bin", "task")
+        .order_by("-task__priority", "created_at", "pk")[:limit]
+    )
+
+
+def count_for_screen(*, count_id: int, warehouse_id: int) -> CycleCount | None:
+    return (
+        CycleCount.objects.filter(pk=count_id, warehouse_id=warehouse_id)
+        .select_related("bin")
+        .first()
+    )
