@@ -4,7 +4,7 @@ exceptions queue (each exception with the action that resolves it)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -45,7 +45,7 @@ def _series(
     for row in rows:
         hour = row["hour"]
         if hour is not None and timezone.is_naive(hour):
-            hour = timezone.make_aware(hour, timezone.UTC)
+            hour = timezone.make_aware(hour, UTC)
         i = index.get(hour)
         if i is not None:
             out[row[key]][i] += row[value] or 0

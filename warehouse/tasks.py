@@ -1,11 +1,7 @@
 """Celery tasks (interfaces only): the periodic WMS jobs. Both are idempotent — a bin with an
 open count gets no second count, a pick face with an open replenishment task no second task —
 so a redelivered task creates nothing twice.
-
-Suggested beat entries (config/settings/base.py CELERY_BEAT_SCHEDULE):
-    "wms-cycle-counts-schedule": {"task": "warehouse.tasks.cycle_counts_schedule_all",
-                                  "schedule": 3600.0},
-    "wms-replenishment-run": {"task": "warehouse.tasks.replenishment_run_all", "schedule": 300.0},
+Beat runs them (config/settings/base.py CELERY_BEAT_SCHEDULE).
 """
 
 from __future__ import annotations

@@ -144,6 +144,13 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "shipping.tasks.tracking_poll",
         "schedule": env.float("SHIPPING_TRACKING_POLL_SECONDS", default=900.0),
     },
+    # warehouse: open the cycle counts the ABC schedule says are due (hourly)
+    "wms-cycle-counts-schedule": {
+        "task": "warehouse.tasks.cycle_counts_schedule_all",
+        "schedule": 3600.0,
+    },
+    # warehouse: replenish pick faces that fell below their minimum (every 5 minutes)
+    "wms-replenishment-run": {"task": "warehouse.tasks.replenishment_run_all", "schedule": 300.0},
 }
 
 # --- auth --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ Nothing is dropped: an unknown SKU is kept on its line (product empty) and the o
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -58,7 +58,7 @@ def _datetime(value: Any, field: str) -> datetime | None:
                 f"{field} is not a date-time.", fields={field: ["invalid date-time"]}
             )
     if timezone.is_naive(result):
-        result = timezone.make_aware(result, timezone.UTC)
+        result = timezone.make_aware(result, UTC)
     return result
 
 

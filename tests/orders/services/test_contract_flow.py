@@ -4,6 +4,7 @@ from django.utils import timezone
 from inventory.models import Commitment, InventoryBalance
 from orders import selectors as orders_selectors
 from orders import services as orders_services
+from orders.exceptions import InvalidOrderData
 from orders.models import FulfillmentRequest
 from tests.orders.builders import SYSTEM, capture, channel, product, statuses, stock, warehouse
 
@@ -142,3 +143,27 @@ def test_capture_refuses_malformed_importer_data_with_field_errors(_case, data, 
         orders_services.order_capture(channel_id=ch.pk, data=data, actor=SYSTEM)
     assert field in exc.value.extra["fields"]
     assert Order.objects.count() == 0
+
+
+def test_naive_dates_are_taken_as_utc_and_bad_dates_are_refused():
+    # given a channel that sends dates without an offset
+    wh = warehouse("E9")
+    product("N-1")
+    ch = channel(wh)
+
+    # when an order carries naive placed_at / promise dates
+    order = capture(
+        ch,
+        [("N-1", 1)],
+        placed_at="2026-11-01T10:00:00",
+        promised_ship_by="2026-11-02T17:30:00",
+    )
+
+    # then they are stored as UTC instants
+    assert order.placed_at.isoformat() == "2026-11-01T10:00:00+00:00"
+    assert order.promised_ship_by.isoformat() == "2026-11-02T17:30:00+00:00"
+
+    # and a date that is not a date is a field error, not a crash
+    with pytest.raises(InvalidOrderData) as err:
+        capture(ch, [("N-1", 1)], placed_at="yesterday-ish")
+    assert "placed_at" in err.value.extra["fields"]
