@@ -74,15 +74,29 @@ def test_seed_demo_is_idempotent_and_consistent():
     call_command(
         "seed_demo", "--skus", "30", "--aisles", "3", "--bays", "4", "--levels", "2", "--quiet"
     )
-    counts = (StockMovement.objects.count(), StockLevel.objects.count(), Bin.objects.count())
+    from orders.models import Order
+    from warehouse.models import BoxType
+
+    def counts():
+        return (
+            StockMovement.objects.count(),
+            StockLevel.objects.count(),
+            Bin.objects.count(),
+            Order.objects.count(),
+            BoxType.objects.count(),
+        )
+
+    first = counts()
     call_command(
         "seed_demo", "--skus", "30", "--aisles", "3", "--bays", "4", "--levels", "2", "--quiet"
     )
-    assert (
-        StockMovement.objects.count(),
-        StockLevel.objects.count(),
-        Bin.objects.count(),
-    ) == counts
+    assert counts() == first
+    # a day of demo orders: most went to a warehouse, some wait on a hold for a person
+    statuses = set(Order.objects.values_list("status", flat=True))
+    assert first[3] == 60
+    assert "released" in statuses
+    assert "on_hold" in statuses
+    assert first[4] >= 3  # box types, so packing can suggest one
     call_command("check_inventory")
     from django.contrib.auth import get_user_model
 

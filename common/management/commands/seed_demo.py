@@ -6,21 +6,26 @@ Idempotent: running it again adds nothing that already exists.
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from channels_sync.models import Channel, ChannelToken, ChannelWarehouse
 from common import roles
+from common.exceptions import DomainError
 from common.types import Actor
 from inventory import services as inventory_services
 from inventory.models import Barcode, Product, StockMovement
+from orders import services as orders_services
+from orders.models import Order
 from shipping import services as shipping_services
 from warehouse.choices import BinType
-from warehouse.models import Bin, Warehouse
+from warehouse.models import Bin, BoxType, Warehouse
 from warehouse.services.layout import layout_generate
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - documented demo login, never used in production
@@ -81,6 +86,32 @@ WORDS = [
     "Glass Jar",
 ]
 SIZES = ["XS", "S", "M", "L", "XL"]
+# code, name, inner length × width × height (mm), max weight (g), tare (g)
+BOX_TYPES = [
+    ("BOX-S", "Small mailer", 250, 200, 100, 2000, 100),
+    ("BOX-M", "Medium carton", 400, 300, 200, 10000, 250),
+    ("BOX-L", "Large carton", 600, 400, 400, 25000, 500),
+    ("BOX-XL", "Extra-large carton", 800, 600, 600, 30000, 900),
+]
+CUSTOMERS = [
+    ("Ada Lovelace", "ada@example.com", "+1 650 555 0100"),
+    ("Grace Hopper", "grace@example.com", "+1 212 555 0142"),
+    ("Alan Turing", "alan@example.org", "+44 20 7946 0018"),
+    ("Katherine Johnson", "kj@example.net", "+1 757 555 0199"),
+    ("Edsger Dijkstra", "edsger@example.nl", "+31 20 555 0123"),
+    ("Barbara Liskov", "liskov@example.com", "+1 617 555 0175"),
+    ("Donald Knuth", "knuth@example.edu", "+1 650 555 0111"),
+    ("Margaret Hamilton", "margaret@example.com", "+1 617 555 0190"),
+]
+ADDRESSES = [
+    ("1600 Amphitheatre Pkwy", "Mountain View", "CA", "94043"),
+    ("350 5th Ave", "New York", "NY", "10118"),
+    ("1 Infinite Loop", "Cupertino", "CA", "95014"),
+    ("233 S Wacker Dr", "Chicago", "IL", "60606"),
+    ("400 Broad St", "Seattle", "WA", "98109"),
+    ("2 Seaport Ln", "Boston", "MA", "02210"),
+]
+DEMO_ORDERS = 60
 
 
 def _gtin13(n: int) -> str:
@@ -107,11 +138,13 @@ class Command(BaseCommand):
         self._users()
         self._channels(warehouses)
         shipping_services.carriers_ensure_defaults()  # in-process carrier: packing needs no server
+        self._box_types()
         self._stock(products, warehouses, rng, quiet)
+        self._orders(products, rng, quiet)
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data ready: {len(warehouses)} warehouses, {Bin.objects.count()} bins, "
-                f"{Product.objects.count()} SKUs; logins {', '.join(u for u, _, _ in USERS)} "
+                f"{Product.objects.count()} SKUs, {Order.objects.count()} orders; logins {', '.join(u for u, _, _ in USERS)} "
                 f"(password {DEMO_PASSWORD})"
             )
         )
@@ -204,6 +237,74 @@ class Command(BaseCommand):
                     prefix=key[:10],
                     key_hash=ChannelToken.hash_key(key),
                 )
+
+    def _box_types(self) -> None:
+        for code, name, length, width, height, max_weight, tare in BOX_TYPES:
+            BoxType.objects.get_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "length_mm": length,
+                    "width_mm": width,
+                    "height_mm": height,
+                    "max_weight_g": max_weight,
+                    "tare_weight_g": tare,
+                },
+            )
+
+    def _orders(self, products, rng: random.Random, quiet: bool) -> None:
+        """A day of orders through the real capture path: most route and release to a
+        warehouse; a few wait on payment, a bad address or an unknown SKU, so that the
+        dashboard, the exceptions queue and customer service have something to show."""
+        actor = Actor.system("seed_demo")
+        channels = list(Channel.objects.filter(code__in=[c for c, *_ in CHANNELS]).order_by("code"))
+        now = timezone.now()
+        for n in tqdm(range(1, DEMO_ORDERS + 1), desc="orders", disable=quiet):
+            channel = channels[n % len(channels)]
+            name, email, phone = CUSTOMERS[n % len(CUSTOMERS)]
+            line1, city, region, postal = ADDRESSES[n % len(ADDRESSES)]
+            if n % 20 == 7:
+                postal = "ABC"  # malformed ZIP: address hold
+            address = {
+                "name": name,
+                "line1": line1,
+                "city": city,
+                "region": region,
+                "postal_code": postal,
+                "country": "US",
+            }
+            picked = rng.sample(products[:200], rng.randint(1, 3))
+            lines = [
+                {
+                    "sku": p.sku,
+                    "quantity": rng.randint(1, 2),
+                    "unit_price": f"{rng.randint(8, 90)}.00",
+                }
+                for p in picked
+            ]
+            if n % 30 == 11:
+                lines.append({"sku": "LEGACY-404", "quantity": 1, "unit_price": "12.00"})
+            placed = now - timedelta(minutes=rng.randint(5, 24 * 60))
+            try:
+                orders_services.order_capture(
+                    channel_id=channel.pk,
+                    data={
+                        "external_id": f"DEMO-ORD-{n:04d}",
+                        "customer": {"email": email, "name": name, "phone": phone},
+                        "shipping_address": address,
+                        "billing_address": address,
+                        "currency": "USD",
+                        "lines": lines,
+                        "service_level": "express" if n % 9 == 0 else "standard",
+                        "payment_status": "pending" if n % 15 == 4 else "captured",
+                        "priority": 1 if n % 9 == 0 else 0,
+                        "placed_at": placed.isoformat(),
+                        "promised_ship_by": (placed + timedelta(hours=20)).isoformat(),
+                    },
+                    actor=actor,
+                )
+            except DomainError as exc:  # a channel that refuses backorders: skip that order
+                self.stderr.write(f"DEMO-ORD-{n:04d} not placed: {exc.message}")
 
     def _stock(self, products, warehouses, rng: random.Random, quiet: bool) -> None:
         if StockMovement.objects.filter(document_type="seed").exists():
