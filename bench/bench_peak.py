@@ -4,20 +4,26 @@ and ships them and the channel is kept in sync; reports order-to-ship time and s
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fulfillment_bench \
         .venv/bin/python bench/bench_peak.py --orders 300 --seconds 90
 
-In one process, on real Postgres, through the real services (no HTTP for the orders):
+In one process, on real Postgres, through the real services:
   * a feeder places `--orders` orders of 1–3 lines in three bursts (morning, lunch, evening:
-    50 % of the day's orders in 3 windows of 10 % of the time each, the rest spread evenly);
+    50 % of the day's orders in 3 windows of 10 % of the time each, the rest spread evenly):
+    each is created at the Shopify-style mock and arrives as its signed orders/create webhook
+    (`inbound_webhook_ingest`: signature, dedupe, parse, capture — the web view minus HTTP);
   * the warehouse loop plans and releases a wave every `--wave-every` seconds, then picks,
     packs, labels (in-process mock carrier) and ships every released order, scan by scan;
-  * a sync loop drains the outbox to a Shopify-style mock storefront (HTTP on localhost).
+  * a sync loop drains the outbox to the Shopify-style mock storefront (HTTP on localhost):
+    stock levels, and each shipment's fulfillment with tracking on the shop's order.
 It prints orders/s placed, order-to-ship time (order created → shipped) p50/p99, sync lag (the
-age of the oldest undelivered stock change, sampled every 0.5 s) p50/p99/max, and runs the
+age of the oldest undelivered stock change, sampled every 0.5 s) p50/p99/max, how many shop
+orders hold their tracking, and runs the
 consistency check (incl. the channel holding the true ATS) at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import random
 import threading
 import time
@@ -37,6 +43,7 @@ def main() -> None:
 
     # Drains run in the sync loop below, not inline in the feeder's on_commit hooks.
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "false")
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request otherwise
     setup_django()
     migrate()
     from django.db import connections
@@ -45,11 +52,10 @@ def main() -> None:
 
     from channels_sync.mock_servers import MockServer, ShopifyMock
     from channels_sync.models import Channel, ChannelWarehouse, Listing, OutboxMessage
-    from channels_sync.services import sync
+    from channels_sync.services import inbound_webhook_ingest, sync, webhook_signature
     from common.types import Actor
     from inventory.models import Product
     from inventory.services import stock_receive
-    from orders import services as order_services
     from orders.models import Order, OrderShipment
     from shipping import services as shipping_services
     from warehouse.models import Bin, BoxType, Package, PickLine, PickList, Warehouse
@@ -156,32 +162,42 @@ def main() -> None:
     t0 = time.perf_counter()
 
     def feeder():  # type: ignore[no-untyped-def]
+        # Each order is created at the Shopify-style mock first and arrives as its signed
+        # orders/create webhook (verify, dedupe, parse, capture), so the fulfillment pushes
+        # later find it at the channel as they would at a real shop.
         try:
             for i, at in enumerate(due):
                 time.sleep(max(0.0, t0 + at - time.perf_counter()))
                 chosen = rng.sample(products, rng.randint(1, 3))
-                order, _ = order_services.order_capture(
-                    channel_id=channel.pk,
-                    data={
-                        "external_id": f"{tag}-{i}",
-                        "customer": {"email": f"p{i}@example.com", "name": "Ada Lovelace"},
-                        "shipping_address": {
-                            "name": "Ada Lovelace",
-                            "line1": "1600 Amphitheatre Pkwy",
-                            "city": "Mountain View",
-                            "region": "CA",
-                            "postal_code": "94043",
-                            "country": "US",
-                        },
-                        "currency": "USD",
-                        "lines": [
-                            {"sku": p.sku, "quantity": 1, "unit_price": "10.00"} for p in chosen
+                shop_order = server.app.make_order(
+                    {
+                        "email": f"p{i}@example.com",
+                        "line_items": [
+                            {
+                                "variant_id": 8000 + p.pk,
+                                "sku": p.sku,
+                                "quantity": 1,
+                                "price": "10.00",
+                            }
+                            for p in chosen
                         ],
-                        "payment_status": "captured",
-                    },
-                    actor=actor,
+                    }
                 )
-                placed.append(order.pk)
+                body = json.dumps(
+                    {k: v for k, v in shop_order.items() if not k.startswith("_")}
+                ).encode()
+                result = inbound_webhook_ingest(
+                    channel=channel,
+                    headers={
+                        "X-Shopify-Hmac-Sha256": webhook_signature(
+                            secret=channel.webhook_secret, body=body
+                        ),
+                        "X-Shopify-Topic": "orders/create",
+                        "X-Shopify-Event-Id": f"{tag}-{i}",
+                    },
+                    body=body,
+                )
+                placed.append(result.order_id)
         except Exception as exc:  # reported below
             errors.append(f"feeder: {exc!r}")
         finally:
@@ -314,6 +330,10 @@ def main() -> None:
         )
     if errors:
         print("  ERRORS:", *errors[:5], sep="\n    ")
+    fulfilled = sum(
+        1 for o in server.app.orders.values() if o.get("fulfillment_status") == "fulfilled"
+    )
+    print(f"  tracking at the channel: {fulfilled} of {len(placed)} shop orders fulfilled")
     print(f"  {consistency_line()}")
     server.stop()
 
