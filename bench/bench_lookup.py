@@ -49,7 +49,8 @@ def _generate(total: int, connection) -> float:  # type: ignore[no-untyped-def]
         cur.execute(
             """
             INSERT INTO orders_order (created_at, updated_at, external_id, number, status,
-                customer_email, customer_name, customer_phone, shipping_address, billing_address,
+                customer_email, customer_name, customer_phone, customer_phone_digits,
+                shipping_address, billing_address,
                 currency, subtotal, shipping_total, tax_total, total, service_level,
                 payment_status, priority, placed_at, fraud_score, channel_id)
             SELECT now() - (g || ' seconds')::interval, now(), 'EXT-' || g, 'SO-' || lpad(g::text, 8, '0'),
@@ -58,7 +59,7 @@ def _generate(total: int, connection) -> float:  # type: ignore[no-untyped-def]
                 (ARRAY['Ada','Grace','Alan','Edsger','Barbara','Donald','Ken','Radia'])[1 + g %% 8]
                     || ' ' || (ARRAY['Lovelace','Hopper','Turing','Dijkstra','Liskov','Knuth'])[1 + g %% 6]
                     || ' ' || g,
-                '+1650' || lpad(g::text, 7, '0'),
+                '+1650' || lpad(g::text, 7, '0'), '1650' || lpad(g::text, 7, '0'),
                 '{"name": "A", "line1": "1 Main St", "city": "Springfield", "postal_code": "12345", "country": "US"}',
                 '{}', 'USD', 19.98, 5, 0, 24.98, 'standard', 'captured', 0,
                 now() - (g || ' seconds')::interval, 0, %s
@@ -203,6 +204,17 @@ def main() -> None:
         print(f"  {label:34s} {pct(lat, 50):8.1f} {pct(lat, 99):8.1f} ms  n={len(lat)}")
     r = api.get("/api/v1/orders/")
     assert r.status_code == 200, r.status_code
+
+    # The plan of each lookup kind for one sample: every one must be an index scan.
+    from orders.selectors import SEARCH_CANDIDATES_PER_KIND, _search_lookups
+
+    print("  plans (EXPLAIN ANALYZE, first sample of each kind):")
+    for kind, make in kinds.items():
+        for qs in _search_lookups(make(samples[0])):
+            plan = qs[:SEARCH_CANDIDATES_PER_KIND].explain(analyze=True).splitlines()
+            scans = [ln.strip() for ln in plan if "Scan" in ln]
+            total = next((ln for ln in plan if ln.startswith("Execution Time")), "")
+            print(f"    {kind:9s} {scans[0][:90] if scans else plan[0][:90]}  [{total}]")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
+from django.db.models.functions import Lower
 
 from orders.models import FulfillmentRequest, Order, OrderLine, ReturnAuthorization
 from orders.states import FulfillmentRequestStatus, OrderStatus, ReturnStatus
@@ -17,13 +18,23 @@ class OrderFilterSet(django_filters.FilterSet):
     placed_after = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="gte")
     placed_before = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="lt")
     sku = django_filters.CharFilter(method="filter_sku", help_text="Orders with a line of this SKU")
-    email = django_filters.CharFilter(field_name="customer_email", lookup_expr="iexact")
-    number = django_filters.CharFilter(field_name="number", lookup_expr="iexact")
+    email = django_filters.CharFilter(method="filter_email", help_text="Customer e-mail (any case)")
+    number = django_filters.CharFilter(method="filter_number", help_text="Order number (any case)")
     external_id = django_filters.CharFilter(field_name="external_id")
 
     class Meta:
         model = Order
         fields = ["status", "channel", "sku", "email", "number", "external_id"]
+
+    def filter_email(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        # Matches the LOWER(customer_email) index; `iexact` would compile to UPPER() = UPPER().
+        return queryset.alias(email_lower=Lower("customer_email")).filter(
+            email_lower=value.strip().lower()
+        )
+
+    def filter_number(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
+        # Order numbers are issued upper-case: an exact match on the unique index.
+        return queryset.filter(number=value.strip().upper())
 
     def filter_sku(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
         # A subquery, not a join: no duplicate orders and no DISTINCT over wide rows.

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower, Right, Upper
 
 from orders.choices import HoldScope, RoutingTrigger
 from orders.models import (
@@ -15,6 +16,7 @@ from orders.models import (
     Order,
     OrderEvent,
     OrderLine,
+    OrderShipment,
     ReturnAuthorization,
     RoutingDecision,
 )
@@ -51,25 +53,56 @@ def order_list_for_api(*, channel_id: int | None = None) -> QuerySet[Order]:
     return qs
 
 
+# How many ids one lookup kind may contribute before the newest `limit` are chosen among them:
+# exact keys match a handful of orders; a common name substring could match thousands.
+SEARCH_CANDIDATES_PER_KIND = 1000
+
+
+def _search_lookups(q: str) -> list[QuerySet[Any]]:
+    """One index-backed query of order ids per kind the text could be (see Order.Meta.indexes).
+
+    Each is a single index lookup; OR-ing them in one WHERE (across the shipment join) would
+    make Postgres walk every order instead.
+    """
+    lookups: list[QuerySet[Any]] = []
+    orders = Order.objects.all()
+    if "@" in q:
+        return [orders.alias(k=Lower("customer_email")).filter(k=q.lower()).values_list("pk")]
+    lookups.append(orders.filter(number=q.upper()).values_list("pk"))
+    lookups.append(orders.alias(k=Upper("external_id")).filter(k=q.upper()).values_list("pk"))
+    lookups.append(
+        OrderShipment.objects.filter(tracking_number__in={q, q.upper()}).values_list("order_id")
+    )
+    digits = "".join(ch for ch in q if ch.isdigit())
+    if len(digits) >= 7:
+        # The last 8 digits match whatever prefix was typed (+44 20… vs 020…).
+        lookups.append(
+            orders.alias(k=Right("customer_phone_digits", 8))
+            .filter(k=digits[-8:])
+            .values_list("pk")
+        )
+    if len(q) >= 3 and digits != q:
+        lookups.append(orders.filter(customer_name__icontains=q).values_list("pk"))
+    return lookups
+
+
 def order_search(*, query: str, limit: int = 50) -> QuerySet[Order]:
-    """Find orders by number, external id, email, customer name, phone or tracking number."""
+    """Find orders by number, external id, email, customer name, phone or tracking number.
+
+    Newest first. The text's shape picks the kinds worth trying (an e-mail address is only an
+    e-mail address); each kind is one index lookup (a pg_trgm GIN index serves name substrings
+    on Postgres), and the newest `limit` orders among the matches are returned.
+    """
     q = (query or "").strip()
     if not q:
         return Order.objects.none()
-    digits = "".join(ch for ch in q if ch.isdigit())
-    cond = (
-        Q(number__iexact=q)
-        | Q(external_id__iexact=q)
-        | Q(customer_email__iexact=q)
-        | Q(customer_name__icontains=q)
-        | Q(shipments__tracking_number__iexact=q)
-    )
-    if len(digits) >= 7:
-        # The last 8 digits match whatever prefix was typed (+44 20… vs 020…).
-        cond |= Q(customer_phone_digits__endswith=digits[-8:])
-    ids = Order.objects.filter(cond).values("pk")
+    ids: set[int] = set()
+    for lookup in _search_lookups(q):
+        ids.update(pk for (pk,) in lookup[:SEARCH_CANDIDATES_PER_KIND])
     return (
-        Order.objects.select_related("channel").filter(pk__in=ids).order_by("-created_at")[:limit]
+        Order.objects.select_related("channel")
+        .filter(pk__in=ids)
+        .order_by("-created_at", "-id")[:limit]
     )
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower, Right, Upper
 
 from common.models import TimeStampedModel
 from orders.choices import PaymentStatus
@@ -23,7 +24,7 @@ class Order(TimeStampedModel):
     status = models.CharField(
         max_length=20, choices=OrderStatus.choices, default=OrderStatus.RECEIVED
     )
-    customer_email = models.EmailField(blank=True, db_index=True)
+    customer_email = models.EmailField(blank=True)
     customer_name = models.CharField(max_length=200, blank=True)
     customer_phone = models.CharField(max_length=40, blank=True)
     customer_phone_digits = models.CharField(
@@ -68,11 +69,15 @@ class Order(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_nonneg"),
         ]
+        # Customer-service lookups (orders.selectors.order_search) use one index per kind:
+        # number (unique), these expression indexes, and on Postgres a pg_trgm GIN index on
+        # UPPER(customer_name) for name substrings (migration 0003, Postgres only).
         indexes = [
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["channel", "created_at"]),
-            models.Index(fields=["customer_name"]),
-            models.Index(fields=["customer_phone"]),
+            models.Index(Upper("external_id"), name="order_external_id_upper"),
+            models.Index(Lower("customer_email"), name="order_email_lower"),
+            models.Index(Right("customer_phone_digits", 8), name="order_phone_tail8"),
         ]
 
     def __str__(self) -> str:

@@ -155,6 +155,7 @@ def test_anonymous_and_warehouse_staff_cannot_read_orders(anon_client, warehouse
         ("status=released", ["A", "B"]),
         ("sku=CAP-1", ["B"]),
         ("email=bob@example.com", ["B"]),
+        ("email=BOB@Example.COM", ["B"]),
         ("channel=shop-a", ["A", "B"]),
         ("channel=nope", []),
     ],
@@ -176,6 +177,8 @@ def test_list_date_range_and_number_filters(ops_client, shop):
     assert (
         ops_client.get(URL, {"number": order.number}).json()["results"][0]["number"] == order.number
     )
+    lower = ops_client.get(URL, {"number": order.number.lower()}).json()["results"]
+    assert [o["number"] for o in lower] == [order.number]
 
 
 def _mixed_orders(shop, n):
