@@ -75,11 +75,12 @@ def _search_lookups(q: str) -> list[QuerySet[Any]]:
     )
     digits = "".join(ch for ch in q if ch.isdigit())
     if len(digits) >= 7:
-        # The last 8 digits match whatever prefix was typed (+44 20… vs 020…).
+        # The last 8 digits match whatever prefix was typed (+44 20… vs 020…). Seven typed
+        # digits are a suffix of the stored last eight: probe the same index for each possible
+        # eighth digit (and for numbers stored with only seven digits) instead of a `LIKE '%…'`.
+        tails = [digits[-8:]] if len(digits) >= 8 else [digits, *(d + digits for d in "0123456789")]
         lookups.append(
-            orders.alias(k=Right("customer_phone_digits", 8))
-            .filter(k=digits[-8:])
-            .values_list("pk")
+            orders.alias(k=Right("customer_phone_digits", 8)).filter(k__in=tails).values_list("pk")
         )
     if len(q) >= 3 and digits != q:
         lookups.append(orders.filter(customer_name__icontains=q).values_list("pk"))
