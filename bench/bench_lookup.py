@@ -153,6 +153,11 @@ def main() -> None:
     user.groups.add(Group.objects.get_or_create(name=roles.CUSTOMER_SERVICE)[0])
     client = Client()
     client.force_login(user)
+    # As config/wsgi.py does in a server worker after start-up (see there).
+    import gc
+
+    gc.collect()
+    gc.freeze()
     rng = random.Random(7)
     ids = [rng.randint(lo, hi) for _ in range(args.samples)]
     rows = {

@@ -82,7 +82,8 @@ def _search_lookups(q: str) -> list[QuerySet[Any]]:
         lookups.append(
             orders.alias(k=Right("customer_phone_digits", 8)).filter(k__in=tails).values_list("pk")
         )
-    if len(q) >= 3 and digits != q:
+    looks_like_a_code = " " not in q and bool(digits)  # SO-…, 1Z…, +1650…: not a name
+    if len(q) >= 3 and any(ch.isalpha() for ch in q) and not looks_like_a_code:
         lookups.append(orders.filter(customer_name__icontains=q).values_list("pk"))
     return lookups
 
