@@ -8,7 +8,11 @@ from channels_sync.models import (
     Listing,
     OutboxMessage,
 )
-from channels_sync.services import outbox_message_retry
+from channels_sync.services import (
+    channel_token_create,
+    channel_token_revoke,
+    outbox_message_retry,
+)
 from common.exceptions import DomainError
 from common.types import Actor
 
@@ -37,11 +41,44 @@ class ChannelAdmin(admin.ModelAdmin):
     inlines = [ChannelWarehouseInline]
 
 
+@admin.action(description="Revoke the selected tokens")
+def revoke_tokens(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+    actor = Actor.for_user(request.user)
+    for token_id in queryset.filter(revoked_at__isnull=True).values_list("pk", flat=True):
+        try:
+            channel_token_revoke(token_id=token_id, actor=actor)
+        except DomainError as exc:
+            modeladmin.message_user(request, exc.message, messages.ERROR)
+
+
 @admin.register(ChannelToken)
 class ChannelTokenAdmin(admin.ModelAdmin):
+    """Tokens are created through `channel_token_create` (audited); the key is shown once."""
+
     list_display = ["channel", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
     list_filter = ["channel"]
-    readonly_fields = ["prefix", "key_hash", "last_used_at"]
+    readonly_fields = ["prefix", "key_hash", "last_used_at", "revoked_at"]
+    actions = [revoke_tokens]
+
+    def get_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        if obj is None:
+            return ["channel", "name"]
+        return ["channel", "name", "prefix", "key_hash", "last_used_at", "revoked_at"]
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        if change:
+            obj.save(update_fields=["name", "updated_at"])
+            return
+        token, key = channel_token_create(
+            channel_id=obj.channel_id, name=obj.name, actor=Actor.for_user(request.user)
+        )
+        obj.pk = token.pk
+        obj.__dict__.update({f.attname: getattr(token, f.attname) for f in token._meta.fields})
+        self.message_user(
+            request,
+            f"Token created. Copy the key now, it is not shown again: {key}",
+            messages.WARNING,
+        )
 
 
 @admin.register(Listing)

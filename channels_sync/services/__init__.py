@@ -12,10 +12,13 @@ from channels_sync.services.sync import (
     outbox_drain,
     outbox_message_retry,
 )
+from channels_sync.services.tokens import channel_token_create, channel_token_revoke
 
 __all__ = [
     "DrainResult",
     "channel_reconcile",
+    "channel_token_create",
+    "channel_token_revoke",
     "inbound_order_ingest",
     "inbound_webhook_ingest",
     "marketplace_poll",

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from channels_sync.models import Channel, ChannelToken, ChannelWarehouse
+from channels_sync import services as channels_services
+from channels_sync.models import Channel, ChannelWarehouse
 from common import roles
 from common.exceptions import DomainError
 from common.types import Actor
@@ -230,12 +231,11 @@ class Command(BaseCommand):
                     channel=channel, warehouse=wh, defaults={"priority": priority}
                 )
             if created:
-                key = f"demo-token-{code}"
-                ChannelToken.objects.create(
-                    channel=channel,
+                channels_services.channel_token_create(
+                    channel_id=channel.pk,
                     name="demo",
-                    prefix=key[:10],
-                    key_hash=ChannelToken.hash_key(key),
+                    actor=Actor.system("seed_demo"),
+                    key=f"demo-token-{code}",
                 )
 
     def _box_types(self) -> None:
