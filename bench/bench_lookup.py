@@ -127,7 +127,9 @@ def main() -> None:
     args = parser.parse_args()
     import os
 
-    setup_django(db_url=os.environ.get("LOOKUP_DATABASE_URL", LOOKUP_DB))
+    setup_django(
+        db_url=os.environ.get("LOOKUP_DATABASE_URL") or os.environ.get("DATABASE_URL") or LOOKUP_DB
+    )
     migrate()
     from django.db import connection
 
