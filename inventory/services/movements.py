@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F, Sum
 
+from audit.choices import AuditAction
+from audit.services import audit_record
 from common.types import Actor
 from inventory.choices import MovementReason, ReservationStatus
 from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
@@ -320,7 +322,7 @@ def stock_adjust(
     if not isinstance(delta, int) or isinstance(delta, bool) or delta == 0:
         raise InvalidQuantity(f"Adjustment must be a non-zero whole number, got {delta!r}.")
     if delta > 0:
-        return stock_receive(
+        movement = stock_receive(
             product_id=product_id,
             bin=bin,
             quantity=delta,
@@ -332,6 +334,8 @@ def stock_adjust(
             document_ref=document_ref,
             note=note,
         )
+        _audit_adjustment(movement, bin=bin, delta=delta, actor=actor)
+        return movement
     quantity = -delta
     level = StockLevel.objects.filter(product_id=product_id, bin=bin, lot=lot).first()
     if level is None:
@@ -343,7 +347,7 @@ def stock_adjust(
         on_hand=-quantity,
         unavailable=-quantity if bin.is_unavailable else 0,
     )
-    return _ledger(
+    movement = _ledger(
         product_id=product_id,
         lot=lot,
         from_bin=bin,
@@ -354,6 +358,26 @@ def stock_adjust(
         document_type=document_type,
         document_ref=document_ref,
         note=note,
+    )
+    _audit_adjustment(movement, bin=bin, delta=delta, actor=actor)
+    return movement
+
+
+def _audit_adjustment(movement: StockMovement, *, bin: Bin, delta: int, actor: Actor) -> None:
+    audit_record(
+        action=AuditAction.STOCK_ADJUST,
+        actor=actor,
+        object_type="stock_movement",
+        object_id=movement.pk,
+        summary=f"{delta:+d} of product {movement.product_id} in bin {bin.code} ({movement.reason})",
+        data={
+            "product_id": movement.product_id,
+            "bin": bin.code,
+            "lot": movement.lot,
+            "delta": delta,
+            "reason": movement.reason,
+            "document": f"{movement.document_type}:{movement.document_ref}".strip(":"),
+        },
     )
 
 

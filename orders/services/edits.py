@@ -12,6 +12,8 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from audit.choices import AuditAction
+from audit.services import audit_record
 from channels_sync import outbox
 from common.types import Actor
 from inventory import selectors as inventory_selectors
@@ -178,6 +180,15 @@ def order_cancel(
         kind=EventKind.CANCELLED,
         actor=actor,
         message=("Order cancelled" if lines is None else "Lines cancelled")
+        + (f": {reason}" if reason else ""),
+        data={"lines": [[pk, q] for pk, q in wanted], "reason": reason, "whole": lines is None},
+    )
+    audit_record(
+        action=AuditAction.ORDER_CANCEL,
+        actor=actor,
+        object_type="order",
+        object_id=order.number,
+        summary=("Order cancelled" if lines is None else f"{len(wanted)} line(s) cancelled")
         + (f": {reason}" if reason else ""),
         data={"lines": [[pk, q] for pk, q in wanted], "reason": reason, "whole": lines is None},
     )

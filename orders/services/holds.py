@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from audit.choices import AuditAction
+from audit.services import audit_record
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from orders.choices import (
@@ -190,6 +192,15 @@ def hold_release(*, hold: Hold, actor: Actor, note: str = "", progress: bool = T
         kind=EventKind.HOLD_RELEASED,
         actor=actor,
         message=f"{HoldKind(hold.kind).label} hold released" + (f": {note}" if note else ""),
+        data={"hold_id": hold.pk, "kind": hold.kind, "scope": hold.scope, "note": note},
+    )
+    audit_record(
+        action=AuditAction.HOLD_RELEASE,
+        actor=actor,
+        object_type="order",
+        object_id=order.number,
+        summary=f"{HoldKind(hold.kind).label} hold {hold.pk} released"
+        + (f": {note}" if note else ""),
         data={"hold_id": hold.pk, "kind": hold.kind, "scope": hold.scope, "note": note},
     )
     if progress:

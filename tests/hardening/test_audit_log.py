@@ -177,3 +177,77 @@ def test_setup_roles_creates_every_role_with_its_permissions():
         }
     assert ("inventory", "view_product") in perms[roles.WAREHOUSE_OPERATOR]
     assert ("inventory", "change_stocklevel") not in perms[roles.WAREHOUSE_OPERATOR]
+
+
+# --- the sensitive actions, through their real entry points, each leave exactly one entry ---
+
+
+def _entries(action):
+    return list(AuditEntry.objects.filter(action=action))
+
+
+def test_cancelling_an_order_through_the_api_is_audited_once(ops_client):
+    from tests.orders import builders as b
+
+    wh = b.warehouse("AU1")
+    b.stock(b.product("AU-1"), wh, 5)
+    order = b.capture(b.channel(wh), [("AU-1", 2)])
+
+    r = ops_client.post(
+        f"/api/v1/orders/{order.number}/cancel/", {"reason": "customer asked"}, format="json"
+    )
+
+    assert r.status_code == 200, r.json()
+    (entry,) = _entries(AuditAction.ORDER_CANCEL)
+    assert (entry.actor_kind, entry.actor_label) == ("user", ops_client.user.username)
+    assert (entry.object_type, entry.object_id) == ("order", order.number)
+    assert "customer asked" in entry.summary
+
+
+def test_releasing_a_hold_through_the_api_is_audited_once(ops_client):
+    from tests.orders import builders as b
+
+    wh = b.warehouse("AU2")
+    b.stock(b.product("AU-2"), wh, 5)
+    order = b.capture(b.channel(wh), [("AU-2", 1)])
+    hold = ops_client.post(
+        f"/api/v1/orders/{order.number}/holds/",
+        {"kind": "manual", "reason": "call the customer"},
+        format="json",
+    ).json()
+
+    r = ops_client.post(
+        f"/api/v1/orders/{order.number}/holds/{hold['id']}/release/",
+        {"note": "customer confirmed"},
+        format="json",
+    )
+
+    assert r.status_code == 200, r.json()
+    (entry,) = _entries(AuditAction.HOLD_RELEASE)
+    assert entry.actor_label == ops_client.user.username
+    assert entry.data["hold_id"] == hold["id"]
+    assert entry.data["note"] == "customer confirmed"
+
+
+def test_a_stock_adjustment_is_audited_with_its_delta_and_a_refused_one_is_not():
+    from inventory.exceptions import InsufficientStock
+    from inventory.services import stock_adjust
+    from tests.factories.inventory import ProductFactory
+    from tests.factories.warehouse import BinFactory
+    from tests.scenarios import stocked
+
+    tee = ProductFactory(sku="AU-TEE")
+    bin_ = BinFactory(code="AU-01")
+    stocked(tee, bin_, 10)
+    supervisor = Actor(kind="user", label="sup", user_id=None)
+
+    stock_adjust(product_id=tee.pk, bin=bin_, delta=-3, actor=supervisor, note="found damaged")
+    stock_adjust(product_id=tee.pk, bin=bin_, delta=2, actor=supervisor)
+    with pytest.raises(InsufficientStock):
+        stock_adjust(product_id=tee.pk, bin=bin_, delta=-50, actor=supervisor)
+
+    entries = sorted(_entries(AuditAction.STOCK_ADJUST), key=lambda e: e.pk)
+    assert [(e.data["delta"], e.data["bin"], e.actor_label) for e in entries] == [
+        (-3, "AU-01", "sup"),
+        (2, "AU-01", "sup"),
+    ]
