@@ -119,6 +119,17 @@ class Command(BaseCommand):
                 rows = list(enumerate(reader, start=2))  # row 1 is the header
         except OSError as exc:
             raise CommandError(f"Cannot read {opts['path']}: {exc}") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{opts['path']} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV; "
+                "nothing was imported."
+            ) from exc
+        except csv.Error as exc:
+            raise CommandError(
+                f"{opts['path']} is not valid CSV: {exc}; nothing was imported."
+            ) from exc
+        if not rows:
+            raise CommandError(f"{opts['path']} has no order rows; nothing was imported.")
 
         errors: list[tuple[int, str, str]] = []
         groups: OrderedDict[str, list[tuple[int, dict[str, str]]]] = OrderedDict()
