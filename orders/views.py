@@ -102,9 +102,11 @@ def search(request: HttpRequest) -> HttpResponse:
                 shipment = shipping_selectors.shipment_get_by_tracking(query)
                 if shipment is not None and shipment.order_id:
                     results = list(ui_selectors.orders_by_ids(ids=[shipment.order_id]))
+    # htmx (typing in the box) swaps only the result list; a plain GET renders the page.
+    template = "orders/_search_results.html" if request.htmx else "orders/search.html"
     return render(
         request,
-        "orders/search.html",
+        template,
         {"form": form, "query": query, "results": results, "limit": SEARCH_LIMIT},
     )
 

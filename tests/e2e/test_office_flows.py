@@ -45,6 +45,17 @@ def test_cs_finds_orders_by_email_and_tracking_and_cancels_an_unpicked_one(phone
     assert shipped.number in results.inner_text()
     shot(phone, "cs-02-results-by-email")
 
+    # when: typing alone (no Enter) — htmx swaps just the result list, the page stays
+    phone.evaluate("window.__samePage = true")
+    phone.get_by_label(re.compile("^Order number, external id, email")).fill("alan@example.com")
+    phone.wait_for_function(
+        "n => (document.querySelector('[data-testid=results]')?.innerText || '').includes(n)",
+        arg=unpicked.number,
+    )
+    assert phone.evaluate("window.__samePage") is True  # no navigation happened
+    assert "q=alan" in phone.url  # the address bar follows (hx-push-url), so Back works
+    shot(phone, "cs-02b-results-as-you-type")
+
     # when: by tracking number
     _search(phone, tracking)
     click_and_wait(

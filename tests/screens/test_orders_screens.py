@@ -50,6 +50,25 @@ def test_search_without_match_says_so(cs, shop):
     assert "No order matches" in response.content.decode()
 
 
+def test_typing_in_the_search_box_swaps_only_the_result_list(cs, shop):
+    # given an order to find
+    order = _orders(shop, 1, customer={"email": "ada@example.com", "name": "Ada Lovelace"})[0]
+
+    # when htmx asks as the agent types (HX-Request), only the list comes back
+    partial = cs.get("/orders/", {"q": "ada@example.com"}, HTTP_HX_REQUEST="true")
+    # and a plain request (no JavaScript, or Enter) gets the whole page
+    page = cs.get("/orders/", {"q": "ada@example.com"})
+
+    body = partial.content.decode()
+    assert partial.status_code == 200
+    assert f"/orders/{order.number}/" in body
+    assert "<html" not in body
+    assert 'id="id_q"' not in body
+    assert "<html" in page.content.decode()
+    assert 'id="search-results"' in page.content.decode()
+    assert f"/orders/{order.number}/" in page.content.decode()
+
+
 def test_search_query_count_does_not_grow_with_results(cs, shop, django_assert_max_num_queries):
     # given: 3 then 20 matching orders
     _orders(shop, 3, customer={"email": "many@example.com", "name": "Many"})
