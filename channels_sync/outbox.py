@@ -20,13 +20,11 @@ from channels_sync.choices import ChannelKind, OutboxTopic
 from channels_sync.models import Channel, Listing, OutboxMessage
 
 
-def stock_changed(*, product_id: int, warehouse_id: int) -> None:
-    """Available-to-sell of a product in a warehouse moved (called by inventory on every change).
-
-    Marks (channel, product) dirty for every active channel with a base URL that this warehouse
-    feeds and that lists the product. The value itself is read from the truth when the worker pushes it.
-    """
-    channel_ids = (
+def stock_listeners(*, product_id: int, warehouse_id: int) -> list[int]:
+    """The channels that must hear when this product's stock in this warehouse moves: active,
+    with a base URL, fed by the warehouse and listing the product. A read only (no lock), so
+    a hot path may run it before it takes its row lock and pass the result to stock_changed."""
+    return sorted(
         Listing.objects.filter(
             product_id=product_id,
             is_active=True,
@@ -37,7 +35,19 @@ def stock_changed(*, product_id: int, warehouse_id: int) -> None:
         .values_list("channel_id", flat=True)
         .distinct()
     )
-    for channel_id in sorted(channel_ids):
+
+
+def stock_changed(
+    *, product_id: int, warehouse_id: int, channel_ids: list[int] | None = None
+) -> None:
+    """Available-to-sell of a product in a warehouse moved (called by inventory on every change).
+
+    Marks (channel, product) dirty for every channel of `stock_listeners` (looked up here unless
+    the caller already did). The value itself is read from the truth when the worker pushes it.
+    """
+    if channel_ids is None:
+        channel_ids = stock_listeners(product_id=product_id, warehouse_id=warehouse_id)
+    for channel_id in channel_ids:
         _enqueue(
             channel_id=channel_id,
             topic=OutboxTopic.STOCK,

@@ -59,6 +59,31 @@ def balance_ensure(*, product_id: int, warehouse_id: int) -> None:
         pass
 
 
+def balance_commit(*, product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Commit `quantity` available units: one conditional UPDATE and nothing else.
+
+    The hot path of a popular SKU: the caller does its other work first and commits right after,
+    so the balance row is locked only from this UPDATE to COMMIT. No existence pre-check and no
+    savepoint: the WHERE clause keeps committed ≤ on hand − unavailable, so the CHECK constraints
+    cannot fire, and a missing balance row simply means nothing is available.
+    """
+    updated = InventoryBalance.objects.filter(
+        product_id=product_id,
+        warehouse_id=warehouse_id,
+        on_hand__gte=F("committed") + F("unavailable") + quantity,
+    ).update(committed=F("committed") + quantity, version=F("version") + 1)
+    if not updated:
+        bal = InventoryBalance.objects.filter(
+            product_id=product_id, warehouse_id=warehouse_id
+        ).first()
+        available = bal.available if bal else 0
+        raise InsufficientStock(
+            f"Only {available} unit(s) available in this warehouse, {quantity} needed.",
+            available=available,
+            requested=quantity,
+        )
+
+
 def balance_apply(
     *,
     product_id: int,

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from channels_sync import outbox
 from common.types import Actor
 from inventory.choices import ReservationStatus
 from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
@@ -27,7 +28,7 @@ from inventory.locks import (
     commitments_for_update,
 )
 from inventory.models import BinReservation, Commitment, StockLevel
-from inventory.services._balances import balance_apply
+from inventory.services._balances import balance_apply, balance_commit
 
 
 def _check_quantity(quantity: int) -> None:
@@ -51,13 +52,11 @@ def commitment_create(
     Raises InsufficientStock (with `available`) when fewer units are available.
     """
     _check_quantity(quantity)
-    balance_apply(
-        product_id=product_id,
-        warehouse_id=warehouse_id,
-        committed=quantity,
-        require_available=quantity,
-    )
-    return Commitment.objects.create(
+    # Everything that needs no lock runs before the conditional UPDATE, so that a hot SKU's
+    # balance row is locked only from that UPDATE to COMMIT (bench/RESULTS.md, hot-SKU storm).
+    # If the UPDATE finds too little stock, the exception rolls the INSERT back with it.
+    listeners = outbox.stock_listeners(product_id=product_id, warehouse_id=warehouse_id)
+    commitment = Commitment.objects.create(
         product_id=product_id,
         warehouse_id=warehouse_id,
         quantity=quantity,
@@ -66,6 +65,9 @@ def commitment_create(
         document_ref=str(document_ref),
         expires_at=expires_at,
     )
+    balance_commit(product_id=product_id, warehouse_id=warehouse_id, quantity=quantity)
+    outbox.stock_changed(product_id=product_id, warehouse_id=warehouse_id, channel_ids=listeners)
+    return commitment
 
 
 def _open_bin_reserved(commitment: Commitment) -> int:

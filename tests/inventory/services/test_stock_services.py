@@ -1,8 +1,10 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from inventory import services
 from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
-from inventory.models import InventoryBalance, StockLevel, StockMovement
+from inventory.models import Commitment, InventoryBalance, StockLevel, StockMovement
 from inventory.selectors import inventory_mismatches, sku_available_to_sell
 from tests.factories.inventory import ProductFactory
 from tests.scenarios import SYSTEM, bin_of, small_warehouse, stocked
@@ -108,6 +110,50 @@ def test_commit_never_exceeds_available(wh):
         )
     assert exc.value.extra["available"] == 0
     assert balance(product, wh).committed == 5
+
+
+def test_commit_locks_the_balance_row_only_for_its_last_statement(wh):
+    # given a product in stock (no channel lists it)
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 5)
+
+    # when one unit is committed
+    with CaptureQueriesContext(connection) as ctx:
+        services.commitment_create(
+            product_id=product.pk,
+            warehouse_id=wh.pk,
+            quantity=1,
+            document_type="order_line",
+            document_ref="9",
+            actor=SYSTEM,
+        )
+
+    # then: the listener lookup and the INSERT come first, the balance UPDATE last (the row
+    # lock lasts from it to COMMIT); no pre-check, no inner savepoint
+    verbs = [q["sql"].split()[0].upper() for q in ctx.captured_queries]
+    verbs = [v for v in verbs if v not in ("SAVEPOINT", "RELEASE")]
+    assert verbs == ["SELECT", "INSERT", "UPDATE"]
+    (update,) = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("UPDATE")]
+    assert '"inventory_inventorybalance"' in update
+    assert balance(product, wh).committed == 1
+    assert inventory_mismatches() == []
+
+
+def test_a_refused_commit_leaves_no_commitment_behind(wh):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 2)
+    with pytest.raises(InsufficientStock):
+        services.commitment_create(
+            product_id=product.pk,
+            warehouse_id=wh.pk,
+            quantity=3,
+            document_type="order_line",
+            document_ref="10",
+            actor=SYSTEM,
+        )
+    assert Commitment.objects.count() == 0
+    assert balance(product, wh).committed == 0
+    assert inventory_mismatches() == []
 
 
 def test_full_flow_commit_reserve_pick_ship(wh):
