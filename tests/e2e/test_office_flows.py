@@ -26,8 +26,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def _search(page, text: str) -> None:
     field = page.get_by_label(re.compile("^Order number, external id, email"))
     field.fill(text)
-    with page.expect_navigation():
-        field.press("Enter")
+    field.press("Enter")
+    # Enter loads the full page; htmx may also have swapped the list as the text was typed.
+    # Either way, wait until the list on screen is the answer to this text.
+    page.wait_for_load_state()
+    page.wait_for_function(
+        "q => (document.getElementById('search-results')?.innerText || '').includes(q)",
+        arg=text,
+    )
 
 
 def test_cs_finds_orders_by_email_and_tracking_and_cancels_an_unpicked_one(phone):
