@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date
@@ -10,6 +9,8 @@ from datetime import date
 from reportlab.lib.pagesizes import letter
 from reportlab.lib.units import inch
 from reportlab.pdfgen import canvas
+
+from common.csv_export import csv_writer
 
 CSV_HEADER = [
     "tracking_number",
@@ -44,9 +45,9 @@ class ManifestRow:
 
 
 def render_manifest_csv(rows: list[ManifestRow]) -> str:
-    """CSV text with a header row; one row per package."""
+    """CSV text with a header row; one row per package (formulas neutralised)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
     for row in rows:
         writer.writerow([getattr(row, name) for name in CSV_HEADER])

@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from channels_sync.models import Channel
+from common.csv_export import csv_writer
 from common.exceptions import DomainError
 from common.types import Actor
 from orders import services as orders_services
@@ -171,6 +172,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"row {row_no} ({ext or '-'}): {message}"))
         if opts.get("errors"):
             with open(opts["errors"], "w", newline="", encoding="utf-8") as fh:
-                writer = csv.writer(fh)
+                writer = csv_writer(fh)
                 writer.writerow(["row", "external_id", "error"])
                 writer.writerows(sorted(errors))
