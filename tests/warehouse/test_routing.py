@@ -1,12 +1,13 @@
-"""Routing against brute force: optimal on single-block layouts, never worse than S-shape."""
+"""Routing against brute force and Held–Karp: exact on one, two and three blocks, never worse than
+S-shape."""
 
 import itertools
 import random
 
 import pytest
 
-from warehouse.routing import Layout, Location, route_plan
-from warehouse.routing.geometry import tour_length
+from warehouse.routing import Layout, Location, route_plan, two_block
+from warehouse.routing.geometry import DEPOT, distance, distance_matrix, tour_length
 from warehouse.routing.multi_block import held_karp
 from warehouse.routing.single_block import optimal_route
 
@@ -114,3 +115,75 @@ def test_single_location_is_walked_in_and_out():
     loc = Location(aisle=2, block=0, y=3.0)
     # depot (0,0) → aisle x=7.5 along the front, 3 m in and back
     assert route_plan(layout, [loc]).length_m == pytest.approx(2 * 7.5 + 2 * 3.0)
+
+
+def _two_block_instance(rng, blocks=2, max_stops=12):
+    aisles = rng.randint(1, 12)
+    spacing = rng.choice([2.5, 3.0, 4.0])
+    # the depot anywhere on the front cross aisle: left corner, between aisles, mid-front, right
+    depot_x = rng.choice([0.0, spacing * rng.randint(0, aisles), rng.uniform(0, spacing * aisles)])
+    layout = Layout(
+        aisle_x=tuple((a + 0.5) * spacing for a in range(aisles)),
+        block_length=rng.choice([6.0, 10.0, 18.0]),
+        cross_aisle_width=rng.choice([1.5, 2.0, 3.0]),
+        blocks=blocks,
+        depot_x=round(depot_x, 2),
+    )
+    stops = min(rng.randint(1, max_stops), 2 * aisles * 40)
+    return layout, _random_locations(rng, layout, stops)
+
+
+def test_two_block_routes_equal_held_karp_on_500_random_instances():
+    # given 500 random two-block warehouses (1–12 aisles, depot anywhere on the front cross
+    # aisle) with 1–12 stops
+    rng = random.Random(2001)
+    for _ in range(500):
+        layout, locs = _two_block_instance(rng)
+        # when the pick list is routed
+        plan = route_plan(layout, locs)
+        # then Roodbergen–de Koster's DP chose the route and it is as short as Held–Karp's
+        assert plan.method == "roodbergen_koster"
+        assert sorted(plan.order) == locs
+        assert plan.length_m == pytest.approx(held_karp(layout, locs)[1], abs=1e-3)
+
+
+def test_two_block_dp_length_is_the_walk_of_its_order_at_any_size():
+    rng = random.Random(11)
+    for stops in (1, 2, 40, 150):
+        layout = _layout(20, blocks=2, depot_x=rng.choice([0.0, 30.0]), block_length=20.0)
+        locs = _random_locations(rng, layout, stops)
+        order, length = two_block.optimal_route(layout, locs)
+        assert sorted(order) == locs
+        assert tour_length(layout, order) == pytest.approx(length)
+        plan = route_plan(layout, locs)
+        assert plan.method == "roodbergen_koster"
+        assert plan.length_m == pytest.approx(length, abs=1e-3)
+        assert plan.length_m <= plan.sshape_length_m + 1e-6
+
+
+def test_three_block_sweep_equals_held_karp():
+    rng = random.Random(3003)
+    for _ in range(60):
+        layout, locs = _two_block_instance(rng, blocks=3, max_stops=10)
+        plan = route_plan(layout, locs)
+        assert plan.method == "cross_aisle_dp"
+        assert plan.length_m == pytest.approx(held_karp(layout, locs)[1], abs=1e-3)
+
+
+def test_the_sweep_on_one_block_equals_ratliff_rosenthal():
+    rng = random.Random(5)
+    for _ in range(40):
+        layout, locs = _two_block_instance(rng, blocks=1, max_stops=30)
+        assert two_block.optimal_route(layout, locs)[1] == pytest.approx(
+            optimal_route(layout, locs)[1]
+        )
+
+
+def test_distance_matrix_equals_pairwise_distance():
+    rng = random.Random(9)
+    layout, locs = _two_block_instance(rng, blocks=4, max_stops=25)
+    nodes = [DEPOT, *locs]
+    matrix = distance_matrix(layout, nodes)
+    for i, p in enumerate(nodes):
+        for j, q in enumerate(nodes):
+            assert matrix[i, j] == pytest.approx(distance(layout, p, q))

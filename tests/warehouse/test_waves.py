@@ -108,4 +108,6 @@ def test_every_pick_list_route_is_optimal_against_brute_force(blocks, settings):
         walked = [location_of(layout, ln.bin) for ln in lines]
         assert tour_length(layout, walked) == pytest.approx(pick_list.route_length_m, abs=1e-3)
         assert pick_list.route_length_m <= pick_list.sshape_length_m + 1e-6
-        assert pick_list.route_method == ("ratliff_rosenthal" if blocks == 1 else "held_karp")
+        assert pick_list.route_method == (
+            "ratliff_rosenthal" if blocks == 1 else "roodbergen_koster"
+        )

@@ -3,6 +3,8 @@
 * `geometry` — the layout (aisles, blocks, cross aisles, depot), pick locations and the exact
   shortest walking distance between two locations;
 * `single_block` — Ratliff & Rosenthal's exact dynamic programme for one block of aisles;
+* `two_block` — Roodbergen & de Koster's exact dynamic programme for a middle cross aisle
+  (two blocks), written over any number of cross aisles (used exactly up to three blocks);
 * `multi_block` — Held–Karp (exact) on small instances, else a construction plus 2-opt and
   or-opt over the true aisle-graph distances;
 * `sshape` — the traversal (S-shape) route that every pick list is compared against;

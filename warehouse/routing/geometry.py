@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -73,6 +75,26 @@ def _exits(layout: Layout, p: Location) -> tuple[float, ...]:
     if p.aisle < 0:  # the depot sits on the front cross aisle
         return (p.y,)
     return (layout.cross_y(p.block), layout.cross_y(p.block + 1))
+
+
+def distance_matrix(layout: Layout, nodes: list[Location]) -> np.ndarray:
+    """All pairwise `distance`s at once (the same formula, vectorised): an n × n float array."""
+    x = np.array([layout.depot_x if p.aisle < 0 else layout.aisle_x[p.aisle] for p in nodes])
+    y = np.array([p.y for p in nodes], dtype=float)
+    aisle = np.array([p.aisle for p in nodes])
+    lo = np.array([p.y if p.aisle < 0 else layout.cross_y(p.block) for p in nodes], dtype=float)
+    hi = np.array([p.y if p.aisle < 0 else layout.cross_y(p.block + 1) for p in nodes], dtype=float)
+    corners = [
+        np.abs(y - ep)[:, None] + np.abs(ep[:, None] - eq[None, :]) + np.abs(y - eq)[None, :]
+        for ep in (lo, hi)
+        for eq in (lo, hi)
+    ]
+    best = np.minimum.reduce(corners)
+    out = best + np.abs(x[:, None] - x[None, :])
+    same = (aisle[:, None] == aisle[None, :]) & (aisle[:, None] >= 0)
+    out = np.where(same, np.abs(y[:, None] - y[None, :]), out)
+    np.fill_diagonal(out, 0.0)
+    return out
 
 
 def tour_length(layout: Layout, order: list[Location] | tuple[Location, ...]) -> float:

@@ -11,51 +11,56 @@ de Koster's DP covers two), so:
 
 from __future__ import annotations
 
-from .geometry import DEPOT, Layout, Location, distance
+import numpy as np
+
+from .geometry import DEPOT, Layout, Location, distance_matrix
 
 EXACT_LIMIT = 10
 
 
 def _matrix(layout: Layout, nodes: list[Location]) -> list[list[float]]:
-    return [[distance(layout, p, q) for q in nodes] for p in nodes]
+    return distance_matrix(layout, nodes).tolist()
 
 
 def held_karp(layout: Layout, locations: list[Location]) -> tuple[list[Location], float]:
-    """Exact shortest tour depot → locations → depot (exponential: small inputs only)."""
+    """Exact shortest tour depot → locations → depot (exponential: small inputs only).
+
+    best[mask, i] is the shortest path from the depot through the set `mask`, ending at pts[i];
+    the sets are filled in order of size, one vectorised step per (size, last stop).
+    """
     pts = sorted(set(locations))
     n = len(pts)
     if n == 0:
         return [], 0.0
-    nodes = [DEPOT, *pts]
-    d = _matrix(layout, nodes)
-    full = (1 << n) - 1
-    # best[mask][i]: shortest path from the depot through `mask`, ending at pts[i]
-    best: list[dict[int, tuple[float, int]]] = [{} for _ in range(1 << n)]
-    for i in range(n):
-        best[1 << i][i] = (d[0][i + 1], -1)
-    for mask in range(1, 1 << n):
-        row = best[mask]
-        for i, (cost, _prev) in list(row.items()):
-            for k in range(n):
-                if mask & (1 << k):
-                    continue
-                nmask = mask | (1 << k)
-                total = cost + d[i + 1][k + 1]
-                cur = best[nmask].get(k)
-                if cur is None or total < cur[0] - 1e-12:
-                    best[nmask][k] = (total, i)
-    end, length = min(
-        ((i, c + d[i + 1][0]) for i, (c, _p) in best[full].items()), key=lambda t: t[1]
-    )
+    d = distance_matrix(layout, [DEPOT, *pts])
+    inner, home = d[1:, 1:], d[0, 1:]
+    size = 1 << n
+    best = np.full((size, n), np.inf)
+    came = np.full((size, n), -1, dtype=np.int64)
+    masks = np.arange(size)
+    popcount = np.zeros(size, dtype=np.int64)
+    for k in range(n):
+        popcount += (masks >> k) & 1
+        best[1 << k, k] = home[k]
+    for count in range(2, n + 1):
+        layer = masks[popcount == count]
+        for k in range(n):
+            here = layer[(layer >> k) & 1 == 1]
+            totals = best[here ^ (1 << k)] + inner[:, k]
+            came[here, k] = np.argmin(totals, axis=1)
+            best[here, k] = totals[np.arange(len(here)), came[here, k]]
+    full = size - 1
+    closing = best[full] + home
+    end = int(np.argmin(closing))
     order = []
     mask, i = full, end
     while i != -1:
         order.append(pts[i])
-        prev = best[mask][i][1]
+        prev = int(came[mask, i])
         mask ^= 1 << i
         i = prev
     order.reverse()
-    return order, length
+    return order, float(closing[end])
 
 
 def _length(d: list[list[float]], tour: list[int]) -> float:

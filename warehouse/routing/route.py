@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import multi_block, single_block
+from . import multi_block, single_block, two_block
 from .geometry import Layout, Location, tour_length
 from .sshape import sshape_length, sshape_order
 
@@ -22,14 +22,19 @@ class RoutePlan:
 def route_plan(layout: Layout, locations: list[Location]) -> RoutePlan:
     """Shortest route over `locations` from and back to the depot.
 
-    Single block: Ratliff–Rosenthal (optimal). Several blocks: Held–Karp (optimal) up to
-    `multi_block.EXACT_LIMIT` distinct locations, else construction + 2-opt/or-opt.
+    Single block: Ratliff–Rosenthal (optimal). Two blocks: Roodbergen–de Koster (optimal);
+    three blocks: the same sweep over four cross aisles (optimal). More blocks: Held–Karp
+    (optimal) up to `multi_block.EXACT_LIMIT` distinct locations, else construction +
+    2-opt/or-opt.
     """
     pts = sorted(set(locations))
     s_len = sshape_length(layout, pts)
     if layout.blocks <= 1:
         order, _length = single_block.optimal_route(layout, pts)
         method = "ratliff_rosenthal"
+    elif layout.blocks <= two_block.EXACT_MAX_BLOCKS:
+        order, _length = two_block.optimal_route(layout, pts)
+        method = "roodbergen_koster" if layout.blocks == 2 else "cross_aisle_dp"
     elif len(pts) <= multi_block.EXACT_LIMIT:
         order, _length = multi_block.held_karp(layout, pts)
         method = "held_karp"
