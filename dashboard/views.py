@@ -117,6 +117,9 @@ def exceptions(request: HttpRequest) -> HttpResponse:
     )
     for short in shorts:
         short.order = orders_by_line.get(short.fulfillment_line_id)
+        # Only units the warehouse could not re-allocate went to the OMS; only those can need
+        # a re-route (a fully re-allocated line is already on its way to the picker).
+        short.reported_short = short.quantity_short - short.quantity_reallocated
     return render(
         request,
         "dashboard/exceptions.html",

@@ -45,6 +45,7 @@ class EventKind(models.TextChoices):
     MOVED = "moved", "Moved to another warehouse"
     PICKED = "picked", "Picked"
     SHORT_PICKED = "short_picked", "Short pick"
+    WEIGHT_OVERRIDE = "weight_override", "Weight override at packing"
     SHIPPED = "shipped", "Shipped"
     TRACKING = "tracking", "Tracking update"
     CANCELLED = "cancelled", "Cancelled"

@@ -73,3 +73,9 @@ class PackingIncomplete(Conflict):
     """Not every item has been verified yet."""
 
     code = "packing_incomplete"
+
+
+class WeightOutOfTolerance(Conflict):
+    """The package's weight is out of tolerance: re-weigh it, or a supervisor overrides."""
+
+    code = "weight_out_of_tolerance"

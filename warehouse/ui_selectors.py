@@ -8,6 +8,8 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import TruncHour
 
+from inventory import ui_selectors as inventory_ui
+from inventory.choices import MovementReason
 from warehouse.models import (
     Bin,
     BoxType,
@@ -98,14 +100,25 @@ def box_types_active() -> QuerySet[BoxType]:
 def units_per_hour(
     *, since: datetime, kinds: tuple[str, ...] = ("pick", "pack")
 ) -> list[dict[str, Any]]:
-    """[{hour, kind, units, tasks}] of tasks finished since `since` (one grouped query)."""
-    return list(
-        Task.objects.filter(status=TaskStatus.DONE, finished_at__gte=since, kind__in=kinds)
-        .annotate(hour=TruncHour("finished_at"))
-        .values("hour", "kind")
-        .annotate(units=Sum("quantity_done"), tasks=Count("id"))
-        .order_by("hour", "kind")
-    )
+    """[{hour, kind, units}] since `since`: picked units by the hour each pick was confirmed
+    (the ledger's pick movements, so a list still being picked counts), packed units by the
+    hour their package was finished (two grouped queries)."""
+    rows: list[dict[str, Any]] = []
+    if "pick" in kinds:
+        rows += [
+            {"hour": r["hour"], "kind": "pick", "units": r["units"]}
+            for r in inventory_ui.units_moved_per_hour(since=since, reason=MovementReason.PICK)
+        ]
+    others = [k for k in kinds if k != "pick"]
+    if others:
+        rows += list(
+            Task.objects.filter(status=TaskStatus.DONE, finished_at__gte=since, kind__in=others)
+            .annotate(hour=TruncHour("finished_at"))
+            .values("hour", "kind")
+            .annotate(units=Sum("quantity_done"))
+            .order_by("hour", "kind")
+        )
+    return rows
 
 
 def short_picks(*, since: datetime) -> QuerySet[PickLine]:

@@ -20,6 +20,11 @@ urlpatterns = [
     path("pack/<int:package_id>/", pack.screen, name="pack"),
     path("pack/<int:package_id>/item/", pack.scan_item, name="pack_scan"),
     path("pack/<int:package_id>/weigh/", pack.weigh, name="pack_weigh"),
+    path(
+        "pack/<int:package_id>/weight-override/",
+        pack.weight_override,
+        name="pack_weight_override",
+    ),
     path("pack/<int:package_id>/close/", pack.close, name="pack_close"),
     path("pack/<int:package_id>/ship/", pack.ship, name="pack_ship"),
     path("receive/", floor.receive_list, name="receive"),

@@ -12,6 +12,7 @@ from .fulfillment import (
     fulfillment_request_move,
     fulfillment_request_shipped,
     fulfillment_request_start,
+    fulfillment_request_weight_override,
     order_tracking_event,
 )
 from .holds import (
@@ -42,6 +43,7 @@ __all__ = [
     "fulfillment_request_move",
     "fulfillment_request_shipped",
     "fulfillment_request_start",
+    "fulfillment_request_weight_override",
     "order_capture",
     "order_create",
     "order_fraud_recheck",

@@ -211,6 +211,30 @@ def fulfillment_request_shipped(
     return shipment
 
 
+@transaction.atomic
+def fulfillment_request_weight_override(
+    *, request_id: int, weight_g: int, expected_g: int, reason: str, actor: Actor
+) -> None:
+    """Record on the order's timeline that a supervisor let a package whose weight was out of
+    tolerance go to labelling, with the weights and the reason (appends one event)."""
+    request = FulfillmentRequest.objects.select_related("order", "warehouse").get(pk=request_id)
+    timeline_record(
+        order=request.order,
+        kind=EventKind.WEIGHT_OVERRIDE,
+        actor=actor,
+        message=(
+            f"{request.number} at {request.warehouse.code}: weighed {weight_g} g against "
+            f"{expected_g} g expected; label allowed by {actor.label}. Reason: {reason}"
+        ),
+        data={
+            "request": request.number,
+            "weight_g": weight_g,
+            "expected_g": expected_g,
+            "reason": reason,
+        },
+    )
+
+
 TRACKING_STATUSES = frozenset({"in_transit", "out_for_delivery", "delivered", "exception"})
 
 

@@ -188,3 +188,31 @@ def test_sync_health_page_lists_channels_and_parked_messages(
     assert len(response.context["dead"]) == 3
     assert "Retry web 1000" in response.content.decode()
     assert cs.get("/channels/sync/").status_code == 403
+
+
+def test_units_picked_counts_confirmed_pick_lines_while_the_list_is_still_open(ops):
+    # given: a released wave; the picker has confirmed the first pick, the list is not finished
+    from tests.screens import scenarios
+    from warehouse.services.picking import pick_confirm, pick_list_next
+
+    floor = scenarios.released_batch()
+    d = pick_list_next(pick_list_id=floor.pick_list.pk).data
+    pick_confirm(
+        pick_line_id=d["pick_line_id"],
+        bin_code=d["bin"],
+        item_code=d["sku"],
+        quantity=d["quantity"],
+        tote_code=d["tote"],
+        actor=SYSTEM,
+    )
+    floor.pick_list.refresh_from_db()
+    assert floor.pick_list.status != "done"
+
+    # when
+    response = ops.get("/dashboard/")
+
+    # then: the figure and the hourly pick series count the confirmed units
+    assert response.context["picked_24h"] == d["quantity"]
+    pick_series = next(s for s in response.context["charts"]["rates"] if s["label"] == "Pick units")
+    assert sum(pick_series["data"]) == d["quantity"]
+    assert response.context["packed_24h"] == 0

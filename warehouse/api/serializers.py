@@ -313,6 +313,10 @@ class PackWeightInputSerializer(serializers.Serializer):
     weight_g = serializers.IntegerField(min_value=1)
 
 
+class PackWeightOverrideInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, help_text="Why the weight is acceptable")
+
+
 class CountEntryInputSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="SKU or barcode")
     quantity = serializers.IntegerField(min_value=0)

@@ -29,6 +29,11 @@ urlpatterns = [
     path("wms/packages/<int:pk>/scan-item/", views.PackScanItemApi.as_view(), name="wms-pack-item"),
     path("wms/packages/<int:pk>/box/", views.PackBoxApi.as_view(), name="wms-pack-box"),
     path("wms/packages/<int:pk>/weight/", views.PackWeightApi.as_view(), name="wms-pack-weight"),
+    path(
+        "wms/packages/<int:pk>/weight-override/",
+        views.PackWeightOverrideApi.as_view(),
+        name="wms-pack-weight-override",
+    ),
     path("wms/packages/<int:pk>/close/", views.PackCloseApi.as_view(), name="wms-pack-close"),
     path("wms/packages/<int:pk>/ship/", views.ShipConfirmApi.as_view(), name="wms-ship"),
     path("wms/counts/request/", views.CountRequestApi.as_view(), name="wms-count-request"),

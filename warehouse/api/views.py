@@ -427,6 +427,18 @@ class PackWeightApi(_Command):
         return packing.pack_record_weight(package_id=pk, weight_g=data["weight_g"], actor=actor)
 
 
+@_command_schema(
+    s.PackWeightOverrideInputSerializer,
+    "Supervisor: let an out-of-tolerance weight go to labelling (reason on the timeline)",
+)
+class PackWeightOverrideApi(_Command):
+    permission_classes: ClassVar = [IsWarehouseSupervisor]
+    input_serializer = s.PackWeightOverrideInputSerializer
+
+    def run(self, data, actor, pk):
+        return packing.pack_weight_override(package_id=pk, reason=data["reason"], actor=actor)
+
+
 class _NoBody(serializers.Serializer):
     pass
 

@@ -54,6 +54,10 @@ class Package(TimeStampedModel):
     weight_g = models.PositiveIntegerField(null=True, blank=True)
     expected_weight_g = models.PositiveIntegerField(default=0)
     weight_flagged = models.BooleanField(default=False)
+    # A supervisor let an out-of-tolerance weight through (cleared by every re-weigh).
+    weight_override_by = models.CharField(max_length=150, blank=True)
+    weight_override_reason = models.CharField(max_length=500, blank=True)
+    weight_override_at = models.DateTimeField(null=True, blank=True)
     shipment_id = models.BigIntegerField(null=True, blank=True)
     carrier_code = models.CharField(max_length=40, blank=True)
     tracking_number = models.CharField(max_length=80, blank=True, db_index=True)

@@ -128,6 +128,9 @@ class PickLine(TimeStampedModel):
     quantity = models.PositiveIntegerField()
     quantity_picked = models.PositiveIntegerField(default=0)
     quantity_short = models.PositiveIntegerField(default=0)
+    # Of the units short in this bin, how many a short pick re-reserved in other bins (new
+    # lines on the same list); the rest were reported short to the OMS.
+    quantity_reallocated = models.PositiveIntegerField(default=0)
     status = models.CharField(
         max_length=10, choices=PickLineStatus.choices, default=PickLineStatus.OPEN
     )
@@ -141,6 +144,10 @@ class PickLine(TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=Q(status__in=PickLineStatus.values), name="pickline_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity_reallocated__lte=F("quantity_short")),
+                name="pickline_reallocated_le_short",
             ),
         ]
 

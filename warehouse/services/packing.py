@@ -2,7 +2,9 @@
 
 pack_start (scan a tote or an order) → pack_scan_item for every unit (wrong or extra items are
 refused) → box (suggested: the smallest configured box the items fit in by dimensions and
-weight; overridable) → weight (flagged outside the tolerance) → pack_close (buys the label from
+weight; overridable) → weight (outside the tolerance it blocks the label until the package is
+re-weighed within it, or a supervisor overrides with a reason: `pack_weight_override`, recorded
+on the order's timeline) → pack_close (buys the label from
 shipping/ and marks the package packed) → ship_confirm (consumes the stock with
 `inventory_services.stock_consume` per request-line commitment, marks the shipment shipped and
 reports carrier, tracking number and lines to the OMS).
@@ -19,6 +21,8 @@ from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from common import roles
+from common.exceptions import InvalidInput, PermissionDenied
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
@@ -34,6 +38,7 @@ from warehouse.exceptions import (
     NothingToDo,
     PackingIncomplete,
     UnknownCode,
+    WeightOutOfTolerance,
     WrongItem,
 )
 from warehouse.locks import package_for_update
@@ -139,6 +144,10 @@ def _package_step(package: Package, message: str = "") -> NextStep:
         "suggested_box": package.suggested_box.code if package.suggested_box else "",
         "box": package.box.code if package.box else "",
         "remaining": remaining,
+        "weight_g": package.weight_g,
+        "expected_weight_g": package.expected_weight_g,
+        "weight_flagged": package.weight_flagged,
+        "weight_overridden": package.weight_override_at is not None,
     }
     if remaining:
         return NextStep(step="scan_item", message=message or "Scan each item.", data=data)
@@ -150,7 +159,22 @@ def _package_step(package: Package, message: str = "") -> NextStep:
             ).strip(),
             data=data,
         )
+    if _weight_blocks_label(package):
+        return NextStep(
+            step="reweigh",
+            message=message
+            or (
+                f"Weight {package.weight_g} g is out of tolerance (expected about "
+                f"{package.expected_weight_g} g): check the contents and re-weigh, "
+                "or a supervisor overrides."
+            ),
+            data=data,
+        )
     return NextStep(step="close", message=message or "Print the label.", data=data)
+
+
+def _weight_blocks_label(package: Package) -> bool:
+    return package.weight_flagged and package.weight_override_at is None
 
 
 @transaction.atomic(durable=True)
@@ -256,6 +280,9 @@ def pack_scan_item(
     return step
 
 
+_NO_OVERRIDE = {"weight_override_by": "", "weight_override_reason": "", "weight_override_at": None}
+
+
 @transaction.atomic(durable=True)
 def pack_set_box(*, package_id: int, box_code: str, actor: Actor) -> NextStep:
     """Use another box than the suggested one (scan its code). Raises UnknownCode."""
@@ -270,6 +297,7 @@ def pack_set_box(*, package_id: int, box_code: str, actor: Actor) -> NextStep:
         expected_weight_g=_expected_weight(package, box),
         weight_g=None,
         weight_flagged=False,
+        **_NO_OVERRIDE,
     )
     package.refresh_from_db()
     return _package_step(package, f"Box {box.code}.")
@@ -279,7 +307,9 @@ def pack_set_box(*, package_id: int, box_code: str, actor: Actor) -> NextStep:
 def pack_record_weight(*, package_id: int, weight_g: int, actor: Actor) -> NextStep:
     """Record the scale's weight; flag it when off the expected weight by more than the
     tolerance (`WMS_WEIGHT_TOLERANCE_RATIO` of expected, at least `WMS_WEIGHT_TOLERANCE_G`).
-    Raises PackingIncomplete (items not all verified), InvalidQuantity.
+    A flagged weight answers "reweigh" and blocks `pack_close`; every weighing clears an
+    earlier supervisor override. Raises PackingIncomplete (items not all verified),
+    InvalidQuantity.
     """
     package = package_for_update(package_id)
     if package.status != PackageStatus.OPEN:
@@ -293,16 +323,64 @@ def pack_record_weight(*, package_id: int, weight_g: int, actor: Actor) -> NextS
         wms_setting("WMS_WEIGHT_TOLERANCE_G"), expected * wms_setting("WMS_WEIGHT_TOLERANCE_RATIO")
     )
     flagged = abs(weight_g - expected) > tolerance
-    Package.objects.filter(pk=package.pk).update(weight_g=weight_g, weight_flagged=flagged)
+    Package.objects.filter(pk=package.pk).update(
+        weight_g=weight_g, weight_flagged=flagged, **_NO_OVERRIDE
+    )
     package.refresh_from_db()
-    step = _package_step(
+    return _package_step(
         package,
-        f"Weight {weight_g} g differs from the expected {expected} g: check the contents."
+        f"Weight {weight_g} g is out of tolerance (expected about {expected} g): check the "
+        "contents and re-weigh, or a supervisor overrides."
         if flagged
         else "Weight OK.",
     )
-    step.data["weight_flagged"] = flagged
-    return step
+
+
+def _is_supervisor(actor: Actor) -> bool:
+    from django.contrib.auth import get_user_model
+
+    if actor.user_id is None:
+        return False
+    user = get_user_model().objects.filter(pk=actor.user_id, is_active=True).first()
+    return user is not None and roles.has_role(user, roles.WAREHOUSE_SUPERVISOR, *roles.OPS_ROLES)
+
+
+@transaction.atomic(durable=True)
+def pack_weight_override(*, package_id: int, reason: str, actor: Actor) -> NextStep:
+    """A supervisor lets an out-of-tolerance weight go to labelling; the reason, the weights
+    and who decided are recorded on the order's timeline.
+
+    Raises PermissionDenied (not a warehouse supervisor or ops), InvalidInput (no reason),
+    NothingToDo (package not open, or its weight is not out of tolerance).
+    """
+    if not _is_supervisor(actor):
+        raise PermissionDenied(
+            "Only a warehouse supervisor can override the weight check.", code="supervisor_only"
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidInput("Give the reason for the override.", code="reason_required")
+    package = package_for_update(package_id)
+    if package.status != PackageStatus.OPEN:
+        raise NothingToDo(f"Package {package.number} is {package.get_status_display().lower()}.")
+    if not _weight_blocks_label(package):
+        raise NothingToDo(f"Package {package.number} has no out-of-tolerance weight to override.")
+    fields = {
+        "weight_override_by": actor.label[:150],
+        "weight_override_reason": reason[:500],
+        "weight_override_at": timezone.now(),
+    }
+    Package.objects.filter(pk=package.pk).update(**fields)
+    for key, value in fields.items():
+        setattr(package, key, value)
+    order_services.fulfillment_request_weight_override(
+        request_id=package.fulfillment_request_id,
+        weight_g=package.weight_g,
+        expected_g=package.expected_weight_g,
+        reason=reason[:300],
+        actor=actor,
+    )
+    return _package_step(package, f"Weight override recorded ({reason[:80]}).")
 
 
 def pack_close(*, package_id: int, actor: Actor) -> NextStep:
@@ -310,7 +388,8 @@ def pack_close(*, package_id: int, actor: Actor) -> NextStep:
 
     The carrier call happens outside any transaction (docs/contracts.md); buying is idempotent
     per fulfillment request, so a retry after a failure never buys twice.
-    Raises PackingIncomplete, shipping errors (NoServiceMeetsPromise, CarrierUnavailable …).
+    Raises PackingIncomplete, WeightOutOfTolerance (flagged weight, no override), shipping
+    errors (NoServiceMeetsPromise, CarrierUnavailable …).
     """
     package = Package.objects.select_related("box").get(pk=package_id)
     if package.status == PackageStatus.PACKED:
@@ -323,6 +402,11 @@ def pack_close(*, package_id: int, actor: Actor) -> NextStep:
         raise PackingIncomplete("Choose a box first (no configured box fits these items).")
     if package.weight_g is None:
         raise PackingIncomplete("Weigh the package first.")
+    if _weight_blocks_label(package):
+        raise WeightOutOfTolerance(
+            f"Weight {package.weight_g} g is out of tolerance (expected about "
+            f"{package.expected_weight_g} g): re-weigh, or a supervisor overrides."
+        )
     order = order_selectors.order_for_fulfillment_request(request_id=package.fulfillment_request_id)
     if order is None:
         raise UnknownCode("The order of this package no longer exists.")

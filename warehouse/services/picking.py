@@ -8,8 +8,10 @@ repeated request with the same scan id answers the same and changes nothing.
 
 A short pick: units the picker finds are picked; the rest is un-reserved in that bin, the bin
 gets a count task, a pick face that ran dry gets a replenishment task, the units are
-re-reserved in other bins (new pick lines on the same list), and only what no bin can give is
-reported short to the OMS (`fulfillment_line_short`), which re-routes or backorders it.
+re-reserved in other bins (new pick lines on the same list), the stops still to walk are
+re-routed from the short bin with the replacement bins among them (warehouse.routing), and only
+what no bin can give is reported short to the OMS (`fulfillment_line_short`), which re-routes or
+backorders it.
 """
 
 from __future__ import annotations
@@ -26,8 +28,10 @@ from orders import services as order_services
 from warehouse.choices import BinType, CountTrigger
 from warehouse.exceptions import NothingToDo, WrongBin, WrongItem, WrongTote
 from warehouse.locks import pick_line_for_update, pick_list_for_update, wave_for_update
-from warehouse.models import PickLine, PickList
-from warehouse.selectors import bin_of_type, bin_units
+from warehouse.models import Bin, PickLine, PickList
+from warehouse.routing import route_plan
+from warehouse.routing.geometry import tour_length
+from warehouse.selectors import bin_of_type, bin_units, layout_for, location_of
 from warehouse.services.counts import cycle_count_create
 from warehouse.services.replenishment import replenishment_plan
 from warehouse.services.steps import NextStep, fingerprint, scan_remember, scan_replay
@@ -213,6 +217,43 @@ def pick_confirm(
     return step
 
 
+def _reroute_open_lines(*, pick_list_id: int, here: Bin) -> None:
+    """Re-sequence the open lines of a pick list along the shortest walk from `here` (the bin
+    the picker stands at) through every open stop, ending at the depot.
+
+    The shortest closed tour over `here` and the open stops (`route_plan`, exact on one block)
+    is cut open at `here`; of its two directions the shorter walk to the depot is taken. Done
+    lines keep their sequence; open ones follow them.
+    """
+    pick_list_for_update(pick_list_id)  # one re-sequencing at a time per list
+    lines = list(
+        PickLine.objects.filter(pick_list_id=pick_list_id, status=PickLineStatus.OPEN)
+        .select_related("bin")
+        .order_by("sequence", "pk")
+    )
+    if not lines:
+        return
+    layout = layout_for(here.warehouse)
+    start = location_of(layout, here)
+    tour = route_plan(layout, [start] + [location_of(layout, ln.bin) for ln in lines]).order
+    i = tour.index(start)
+    onward = tour[i + 1 :] + tour[:i]
+    backward = list(reversed(onward))
+    # tour_length(depot → here → … → depot) differs between the two only by the part after here
+    best = min(onward, backward, key=lambda walk: tour_length(layout, [start, *walk]))
+    rank = {loc: n for n, loc in enumerate([start, *best])}
+    lines.sort(key=lambda ln: (rank[location_of(layout, ln.bin)], ln.bin.code, ln.tote_code, ln.pk))
+    done_max = (
+        PickLine.objects.filter(pick_list_id=pick_list_id)
+        .exclude(status=PickLineStatus.OPEN)
+        .aggregate(m=Max("sequence"))["m"]
+        or 0
+    )
+    for n, ln in enumerate(lines, start=done_max + 1):
+        ln.sequence = n
+    PickLine.objects.bulk_update(lines, ["sequence"])
+
+
 @transaction.atomic(durable=True)
 def pick_short(
     *,
@@ -296,6 +337,9 @@ def pick_short(
             quantity=qty,
         )
         reallocated += qty
+    if reallocated:
+        PickLine.objects.filter(pk=line.pk).update(quantity_reallocated=reallocated)
+        _reroute_open_lines(pick_list_id=line.pick_list_id, here=line.bin)
     # 3. a pick face that ran dry is replenished
     if line.bin.bin_type == BinType.PICK_FACE:
         replenishment_plan(

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common import roles
 from common.exceptions import DomainError
 from common.types import Actor
 from dashboard.access import WAREHOUSE, role_required
@@ -43,6 +44,8 @@ def _phase(package: Any, items: list[Any]) -> str:
         return "items"
     if package.weight_g is None:
         return "weigh"
+    if package.weight_flagged and package.weight_override_at is None:
+        return "reweigh"
     return "close"
 
 
@@ -83,8 +86,13 @@ def screen(request: HttpRequest, package_id: int) -> HttpResponse:
             "items": items,
             "phase": phase,
             "remaining": sum(it.quantity_expected - it.quantity_verified for it in items),
-            "boxes": ui_selectors.box_types_active() if phase in {"weigh", "close"} else [],
+            "boxes": (
+                ui_selectors.box_types_active() if phase in {"weigh", "reweigh", "close"} else []
+            ),
             "scan_id": uuid.uuid4().hex,
+            "is_supervisor": roles.has_role(
+                request.user, roles.WAREHOUSE_SUPERVISOR, *roles.OPS_ROLES
+            ),
         },
     )
 
@@ -98,7 +106,7 @@ def _act(request: HttpRequest, package_id: int, call) -> HttpResponse:  # type: 
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
-        if step.data.get("weight_flagged"):
+        if step.step == "reweigh":
             messages.warning(request, step.message)
         else:
             messages.success(request, step.message)
@@ -141,6 +149,24 @@ def weigh(request: HttpRequest, package_id: int) -> HttpResponse:
         return packing.pack_record_weight(package_id=package.pk, weight_g=weight, actor=actor)
 
     return _act(request, package_id, call)
+
+
+@role_required(WAREHOUSE)
+@require_POST
+def weight_override(request: HttpRequest, package_id: int) -> HttpResponse:
+    """A supervisor lets an out-of-tolerance weight through, with a reason (the service checks
+    the role too)."""
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "Give the reason for the override.")
+        return redirect("warehouse_ui:pack", package_id=package_id)
+    return _act(
+        request,
+        package_id,
+        lambda package, actor: packing.pack_weight_override(
+            package_id=package.pk, reason=reason, actor=actor
+        ),
+    )
 
 
 @role_required(WAREHOUSE)

@@ -11,7 +11,7 @@ from tests.factories.channels_sync import channel_with_warehouses
 from tests.orders.builders import payload
 from tests.warehouse.builders import SYSTEM, bin_of, box_types, on_hand, product, stocked
 from tests.warehouse.builders import warehouse as make_warehouse
-from warehouse.models import CycleCount, PickList
+from warehouse.models import CycleCount, Package, PickList
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,75 @@ def test_count_api_is_blind_and_approval_is_for_supervisors(
     assert acc[0]["counts"] == 1
     labour = supervisor_client.get(f"/api/v1/wms/labour/?warehouse={wh.code}")
     assert labour.status_code == 200
+
+
+def test_close_refuses_an_out_of_tolerance_weight_until_a_supervisor_overrides(
+    warehouse_client, supervisor_client, wh
+):
+    # given: a picked order (TEE×2) verified at packing, weighed far above the expected weight
+    from orders.models import OrderEvent
+    from tests.screens import scenarios
+
+    floor = scenarios.picked_order()
+    order = floor.orders[0]
+    tote = floor.pick_list.lines.first().tote_code
+    r = warehouse_client.post(
+        "/api/v1/wms/pack/start/", {"warehouse": "WH1", "code": tote}, format="json"
+    )
+    pkg = r.json()["data"]["package_id"]
+    for _ in range(2):
+        warehouse_client.post(
+            f"/api/v1/wms/packages/{pkg}/scan-item/", {"item_code": "TEE"}, format="json"
+        )
+    r = warehouse_client.post(
+        f"/api/v1/wms/packages/{pkg}/weight/", {"weight_g": 2500}, format="json"
+    )
+    assert r.json()["data"]["weight_flagged"] is True
+    assert r.json()["step"] == "reweigh"
+
+    # when: the label is asked for anyway
+    r = warehouse_client.post(f"/api/v1/wms/packages/{pkg}/close/", format="json")
+
+    # then: refused, nothing bought
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "weight_out_of_tolerance"
+    assert Package.objects.get(pk=pkg).status == "open"
+    assert Package.objects.get(pk=pkg).shipment_id is None
+
+    # when: an operator tries the override, then a supervisor without a reason, then with one
+    url = f"/api/v1/wms/packages/{pkg}/weight-override/"
+    assert warehouse_client.post(url, {"reason": "ok"}, format="json").status_code == 403
+    blank = supervisor_client.post(url, {"reason": "  "}, format="json")
+    assert blank.status_code == 400
+    r = supervisor_client.post(url, {"reason": "Heavy gift box, checked"}, format="json")
+
+    # then: the label can be printed and the override is on the order's timeline
+    assert r.status_code == 200, r.json()
+    assert r.json()["step"] == "close"
+    r = warehouse_client.post(f"/api/v1/wms/packages/{pkg}/close/", format="json")
+    assert r.json()["step"] == "print_label", r.json()
+    event = OrderEvent.objects.get(order=order, kind="weight_override")
+    assert event.actor == supervisor_client.user.username
+    assert "Heavy gift box, checked" in event.message
+
+
+def test_the_override_service_refuses_an_operator(wh):
+    # given: an out-of-tolerance package
+    from common.exceptions import PermissionDenied
+    from tests.screens import scenarios
+    from tests.warehouse.builders import operator
+    from warehouse.services import packing
+
+    floor = scenarios.picked_order()
+    step = packing.pack_start(
+        warehouse_id=floor.warehouse.pk, code=floor.orders[0].number, actor=SYSTEM
+    )
+    pkg = step.data["package_id"]
+    for _ in range(2):
+        packing.pack_scan_item(package_id=pkg, item_code="TEE", actor=SYSTEM)
+    packing.pack_record_weight(package_id=pkg, weight_g=2500, actor=SYSTEM)
+
+    # when / then: an operator cannot override even when calling the service directly
+    with pytest.raises(PermissionDenied):
+        packing.pack_weight_override(package_id=pkg, reason="fine", actor=operator())
+    assert Package.objects.get(pk=pkg).weight_override_at is None
