@@ -6,6 +6,10 @@ bucket. A `Retry-After` from the channel blocks the whole bucket until that mome
 
 Without Redis (embedded mode), or while Redis is unreachable (it restarts), an in-process bucket
 stands in: sync keeps going, limited per process instead of globally.
+
+The clock is injectable (`rate_limit_clock_set`): by default the local bucket reads
+`time.monotonic()` and the Redis scripts the Redis server's own clock (one clock for every
+machine); a test injects a clock it moves itself, so nothing waits on the wall clock.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -21,8 +26,11 @@ logger = logging.getLogger(__name__)
 _TAKE = """
 local tokens_key, blocked_key = KEYS[1], KEYS[2]
 local rate, capacity, cost = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local t = redis.call('TIME')
-local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local now = tonumber(ARGV[4])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
 local blocked = tonumber(redis.call('GET', blocked_key) or '0')
 if blocked > now then return tostring(blocked - now) end
 local state = redis.call('HMGET', tokens_key, 'tokens', 'ts')
@@ -37,14 +45,31 @@ return tostring(wait)
 """
 
 _BLOCK = """
-local t = redis.call('TIME')
-local until_ts = tonumber(t[1]) + tonumber(t[2]) / 1000000 + tonumber(ARGV[1])
+local now = tonumber(ARGV[2])
+if not now then
+  local t = redis.call('TIME')
+  now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+end
+local until_ts = now + tonumber(ARGV[1])
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if until_ts > current then
   redis.call('SET', KEYS[1], tostring(until_ts), 'EX', math.ceil(tonumber(ARGV[1])) + 1)
 end
 return 1
 """
+
+
+_clock: Callable[[], float] | None = None
+
+
+def rate_limit_clock_set(clock: Callable[[], float] | None) -> None:
+    """Inject the clock both buckets read (seconds as a float); None restores the defaults."""
+    global _clock
+    _clock = clock
+
+
+def _now_arg() -> str:
+    return "" if _clock is None else repr(_clock())
 
 
 class _LocalBucket:
@@ -55,7 +80,7 @@ class _LocalBucket:
 
     def take(self, channel_id: int, rate: float, capacity: float, cost: float) -> float:
         with self.lock:
-            now = time.monotonic()
+            now = (_clock or time.monotonic)()
             if self.blocked.get(channel_id, 0) > now:
                 return self.blocked[channel_id] - now
             tokens, ts = self.state.get(channel_id, (capacity, now))
@@ -70,7 +95,7 @@ class _LocalBucket:
 
     def block(self, channel_id: int, seconds: float) -> None:
         with self.lock:
-            until = time.monotonic() + seconds
+            until = (_clock or time.monotonic)() + seconds
             self.blocked[channel_id] = max(self.blocked.get(channel_id, 0), until)
 
 
@@ -104,7 +129,9 @@ def rate_limit_take(*, channel_id: int, rate: float, burst: int, cost: float = 1
     client = _redis()
     if client is not None:
         try:
-            return float(_scripts["take"](keys=_keys(channel_id), args=[rate, capacity, cost]))  # type: ignore[operator]
+            return float(
+                _scripts["take"](keys=_keys(channel_id), args=[rate, capacity, cost, _now_arg()])
+            )  # type: ignore[operator]
         except Exception as exc:  # Redis down or restarting: degrade to a local bucket
             logger.warning("rate limiter: Redis unavailable (%s); using a local bucket", exc)
     return _local.take(channel_id, rate, capacity, cost)
@@ -117,7 +144,7 @@ def rate_limit_block(*, channel_id: int, seconds: float) -> None:
     client = _redis()
     if client is not None:
         try:
-            _scripts["block"](keys=[_keys(channel_id)[1]], args=[seconds])  # type: ignore[operator]
+            _scripts["block"](keys=[_keys(channel_id)[1]], args=[seconds, _now_arg()])  # type: ignore[operator]
         except Exception as exc:
             logger.warning("rate limiter: Redis unavailable (%s)", exc)
 

@@ -1,5 +1,9 @@
+import time
+
 import httpx
 import pytest
+import time_machine
+from django.utils import timezone
 
 from channels_sync import ratelimit
 from channels_sync.mock_servers import AmazonMock, MockServer, ShopifyMock, WooCommerceMock
@@ -58,6 +62,19 @@ def _fresh_rate_limits():
         keys = list(client.scan_iter("chsync:rl:*"))
         if keys:
             client.delete(*keys)
+
+
+@pytest.fixture
+def clock():
+    """Frozen time that the test moves itself (`clock.shift(seconds)`), so no test waits on the
+    wall clock: Django's now() (outbox `next_attempt_at`) follows it through time-machine, and
+    the rate-limit buckets (local and Redis) read it through their injected clock."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        ratelimit.rate_limit_clock_set(lambda: time.time())
+        try:
+            yield traveller
+        finally:
+            ratelimit.rate_limit_clock_set(None)
 
 
 @pytest.fixture(autouse=True)

@@ -138,7 +138,8 @@ class RedisServer:
             check=True,
             capture_output=True,
         )
-        for _ in range(50):
+        deadline = time.monotonic() + 60  # poll until it answers (generous)
+        while time.monotonic() < deadline:
             ping = subprocess.run(
                 ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
             )
@@ -151,13 +152,15 @@ class RedisServer:
         subprocess.run(
             ["redis-cli", "-p", str(self.port), "shutdown", "nosave"], capture_output=True
         )
-        for _ in range(50):
+        deadline = time.monotonic() + 60  # poll until it is gone (generous)
+        while time.monotonic() < deadline:
             ping = subprocess.run(
                 ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, text=True
             )
             if ping.stdout.strip() != "PONG":
                 return
             time.sleep(0.1)
+        raise RuntimeError("redis-server did not stop")
 
 
 def wait_for(predicate, *, timeout: float, message: str = "", interval: float = 0.2):  # type: ignore[no-untyped-def]

@@ -33,11 +33,14 @@ def test_run_mock_carrier_command_serves_the_carrier_api():
     )
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(100):
+        deadline = time.monotonic() + 60  # poll until the server answers (generous)
+        while True:
             try:
                 httpx.get(f"{url}/_control/state", timeout=0.5)
                 break
             except httpx.TransportError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    pytest.fail("run_mock_carrier never answered")
                 time.sleep(0.1)
 
         # when
