@@ -1,10 +1,10 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
 from channels_sync.api import views
 from channels_sync.webhooks import WebhookIngestApi
+from common.api.routers import Router
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 
 urlpatterns = [
     path(

@@ -1,8 +1,7 @@
-from rest_framework.routers import DefaultRouter
-
+from common.api.routers import Router
 from inventory.api import views
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.register("products", views.ProductViewSet, basename="product")
 router.register("stock/balances", views.BalanceViewSet, basename="balance")
 router.register("stock/levels", views.StockLevelViewSet, basename="stock-level")

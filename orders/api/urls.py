@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from common.api.routers import Router
 from orders.api import views
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.register("orders", views.OrderViewSet, basename="order")
 router.register("reservations", views.ReservationViewSet, basename="reservation")
 router.register(

@@ -7,7 +7,7 @@ Nothing is dropped: an unknown SKU is kept on its line (product empty) and the o
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from common.types import Actor
+from common.validation import aware_utc
 from inventory import selectors as inventory_selectors
 from orders.choices import PAID_STATUSES, EventKind, HoldKind, PaymentStatus, RoutingTrigger
 from orders.exceptions import InvalidOrderData
@@ -52,14 +53,18 @@ def _datetime(value: Any, field: str) -> datetime | None:
     if isinstance(value, datetime):
         result = value
     else:
-        result = parse_datetime(str(value))
+        try:
+            result = parse_datetime(str(value))
+        except ValueError:  # well formed but impossible, e.g. month 13
+            result = None
         if result is None:
             raise InvalidOrderData(
                 f"{field} is not a date-time.", fields={field: ["invalid date-time"]}
             )
-    if timezone.is_naive(result):
-        result = timezone.make_aware(result, UTC)
-    return result
+    try:
+        return aware_utc(result)  # the shared range check (offset, overflow)
+    except ValueError as exc:
+        raise InvalidOrderData(f"{field}: {exc}", fields={field: [str(exc)]}) from exc
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from common.api.routers import Router
 from shipping.api import views
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.register("carriers", views.CarrierViewSet, basename="carrier")
 router.register("shipments", views.ShipmentViewSet, basename="shipment")
 router.register("manifests", views.ManifestViewSet, basename="manifest")

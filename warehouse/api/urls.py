@@ -1,9 +1,9 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
 
+from common.api.routers import Router
 from warehouse.api import views
 
-router = DefaultRouter(trailing_slash=True)
+router = Router(trailing_slash=True)
 router.register("wms/inbound-shipments", views.InboundShipmentViewSet, basename="wms-inbound")
 router.register("wms/tasks", views.TaskViewSet, basename="wms-task")
 router.register("wms/waves", views.WaveViewSet, basename="wms-wave")
