@@ -30,7 +30,7 @@ X_FRAME_OPTIONS = "DENY"
 
 # Cookies: HTTPS only; the session cookie is not readable from scripts (the CSRF cookie is,
 # for htmx); a session ends after 12 h.
-SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=12 * 3600)
 CSRF_COOKIE_SECURE = True
@@ -43,3 +43,12 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 WHITENOISE_USE_FINDERS = False
+
+# The OpenAPI schema and Swagger UI are not public in production (docs/hardening.md): they map
+# every endpoint, including the ops and warehouse commands, so only a signed-in user or a
+# channel token gets them (401 otherwise). API_DOCS_PUBLIC=true opens them.
+if not env.bool("API_DOCS_PUBLIC", default=False):
+    SPECTACULAR_SETTINGS = {
+        **SPECTACULAR_SETTINGS,
+        "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    }
