@@ -10,10 +10,10 @@ the worker pushes the newest truth once. After commit a drain task is kicked for
 
 from __future__ import annotations
 
+import json
 from functools import partial
 
-from django.db import IntegrityError, transaction
-from django.db.models import Case, DateTimeField, F, PositiveIntegerField, Value, When
+from django.db import transaction
 from django.utils import timezone
 
 from channels_sync.choices import ChannelKind, OutboxTopic
@@ -54,6 +54,33 @@ def stock_changed(
             key=str(product_id),
             payload={"product_id": product_id},
         )
+
+
+def stock_changed_many(*, pairs: list[tuple[int, int]]) -> None:
+    """`stock_changed` for many (product id, warehouse id) pairs: one listener query, one upsert.
+
+    Used by set-based writers (a bulk receipt, a wave release) instead of a call per row.
+    """
+    wanted = set(pairs)
+    if not wanted:
+        return
+    rows = (
+        Listing.objects.filter(
+            product_id__in={p for p, _ in wanted},
+            is_active=True,
+            channel__is_active=True,
+            channel__warehouse_links__warehouse_id__in={w for _, w in wanted},
+        )
+        .exclude(channel__base_url="")
+        .values_list("channel_id", "product_id", "channel__warehouse_links__warehouse_id")
+    )
+    _enqueue_many(
+        [
+            (channel_id, OutboxTopic.STOCK, str(product_id), {"product_id": product_id})
+            for channel_id, product_id, warehouse_id in rows
+            if (product_id, warehouse_id) in wanted
+        ]
+    )
 
 
 def order_status_changed(*, order_id: int, channel_id: int, status: str) -> None:
@@ -113,50 +140,53 @@ def _is_pushed_to(channel_id: int | None) -> bool:
     )
 
 
-def _bump(*, channel_id: int, topic: str, key: str, payload: dict) -> int:
-    now = timezone.now()
-    return OutboxMessage.objects.filter(channel_id=channel_id, topic=topic, key=key).update(
-        version=F("version") + 1,
-        payload=payload,
-        # A row that was fully sent becomes pending now; one already pending keeps its age
-        # and its backoff (a new change must not hammer a failing channel).
-        pending_since=Case(
-            When(version=F("sent_version"), then=Value(now)),
-            default=F("pending_since"),
-            output_field=DateTimeField(),
-        ),
-        next_attempt_at=Case(
-            When(version=F("sent_version"), then=Value(now)),
-            default=F("next_attempt_at"),
-            output_field=DateTimeField(),
-        ),
-        attempts=Case(
-            When(version=F("sent_version"), then=Value(0)),
-            default=F("attempts"),
-            output_field=PositiveIntegerField(),
-        ),
-    )
-
-
 def _enqueue(*, channel_id: int, topic: str, key: str, payload: dict) -> None:
-    if not _bump(channel_id=channel_id, topic=topic, key=key, payload=payload):
-        now = timezone.now()
-        try:
-            with transaction.atomic():
-                OutboxMessage.objects.create(
-                    channel_id=channel_id,
-                    topic=topic,
-                    key=key,
-                    payload=payload,
-                    version=1,
-                    sent_version=0,
-                    pending_since=now,
-                    next_attempt_at=now,
-                )
-        except IntegrityError:
-            # Another transaction created it first: coalesce into its row.
-            _bump(channel_id=channel_id, topic=topic, key=key, payload=payload)
-    _kick_after_commit(channel_id)
+    _enqueue_many([(channel_id, topic, key, payload)])
+
+
+def _enqueue_many(entries: list[tuple[int, str, str, dict]]) -> None:
+    """Write or bump one row per (channel, topic, key), coalesced in SQL: one upsert statement.
+
+    `INSERT … ON CONFLICT (channel, topic, key) DO UPDATE` (Postgres and SQLite ≥ 3.24): no
+    read-then-write and no savepoint, and concurrent writers of the same key serialise on the
+    unique index. A row that was fully sent becomes pending now; one already pending keeps its
+    age and its backoff (a new change must not hammer a failing channel). Rows are written in
+    key order so that two transactions enqueueing overlapping sets cannot deadlock.
+    """
+    newest: dict[tuple[int, str, str], dict] = {}
+    for channel_id, topic, key, payload in entries:
+        newest[(channel_id, str(topic), str(key))] = payload
+    if not newest:
+        return
+    connection = transaction.get_connection()
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    key_col = connection.ops.quote_name("key")
+    payload_sql = "CAST(%s AS jsonb)" if connection.vendor == "postgresql" else "%s"
+    fresh = f"{table}.version = {table}.sent_version"
+    items = sorted(newest.items())
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            row_sql = f"(%s, %s, %s, {payload_sql}, 1, 0, %s, %s, 0, '', '', %s)"
+            params: list = []
+            for (channel_id, topic, key), payload in chunk:
+                params += [channel_id, topic, key, json.dumps(payload), now, now, now]
+            cursor.execute(
+                f"INSERT INTO {table} (channel_id, topic, {key_col}, payload, version, "  # noqa: S608 - our own identifiers
+                "sent_version, pending_since, next_attempt_at, attempts, last_error, lease_token, "
+                f"created_at) VALUES {', '.join([row_sql] * len(chunk))} "
+                f"ON CONFLICT (channel_id, topic, {key_col}) DO UPDATE SET "
+                f"version = {table}.version + 1, payload = excluded.payload, "
+                f"pending_since = CASE WHEN {fresh} THEN excluded.pending_since "
+                f"ELSE {table}.pending_since END, "
+                f"next_attempt_at = CASE WHEN {fresh} THEN excluded.next_attempt_at "
+                f"ELSE {table}.next_attempt_at END, "
+                f"attempts = CASE WHEN {fresh} THEN 0 ELSE {table}.attempts END",
+                params,
+            )
+    for channel_id in sorted({channel_id for channel_id, _, _ in newest}):
+        _kick_after_commit(channel_id)
 
 
 def _kick_after_commit(channel_id: int) -> None:

@@ -1,5 +1,8 @@
 """Small database helpers shared by apps."""
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.conf import settings
 from django.db import connection
 
@@ -10,3 +13,46 @@ def is_postgres() -> bool:
 
 def supports_skip_locked() -> bool:
     return connection.features.has_select_for_update_skip_locked and settings.IS_POSTGRES
+
+
+def update_from_values(
+    *,
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    set_sql: str,
+    join_sql: str,
+    where_sql: str = "",
+    returning: str = "",
+    batch: int = 500,
+) -> list[tuple]:
+    """One `UPDATE … FROM (VALUES …)` per batch of `rows`: a set-based write of many rows.
+
+    The VALUES rows are exposed as `v.<column>` (portable to SQLite ≥ 3.33 and Postgres: the
+    values are named through a sub-select, since SQLite has no `AS v(a, b)` column aliases).
+    `set_sql`, `join_sql` and `where_sql` are SQL written by the caller (never user input);
+    every value travels as a parameter. With `returning`, the returned rows of all batches are
+    returned (SQLite ≥ 3.35, Postgres).
+    """
+    if not rows:
+        return []
+    width = len(columns)
+    names = ", ".join(f"column{i + 1} AS {name}" for i, name in enumerate(columns))
+    out: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            values = ", ".join(["(" + ", ".join(["%s"] * width) + ")"] * len(chunk))
+            sql = (
+                f"UPDATE {table} SET {set_sql} "  # noqa: S608 - identifiers and SQL are the caller's code
+                f"FROM (SELECT {names} FROM (VALUES {values}) AS vv) AS v "
+                f"WHERE {join_sql}"
+            )
+            if where_sql:
+                sql += f" AND ({where_sql})"
+            if returning:
+                sql += f" RETURNING {returning}"
+            cursor.execute(sql, [value for row in chunk for value in row])
+            if returning:
+                out.extend(cursor.fetchall())
+    return out

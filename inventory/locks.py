@@ -8,24 +8,41 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from inventory.models import BinReservation, Commitment, StockLevel
+from inventory.models import BinReservation, Commitment, InventoryBalance, StockLevel
 
 
 def commitments_for_update(ids: Iterable[int]) -> list[Commitment]:
     return list(
-        Commitment.objects.filter(pk__in=sorted(set(ids))).order_by("pk").select_for_update()
+        Commitment.objects.filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
     )
 
 
 def commitment_for_update(pk: int) -> Commitment:
-    return Commitment.objects.select_for_update().get(pk=pk)
+    return Commitment.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)
 
 
 def bin_reservation_for_update(pk: int) -> BinReservation:
-    return BinReservation.objects.select_for_update().select_related("stock_level").get(pk=pk)
+    return (
+        BinReservation.objects.select_for_update(of=("self",), no_key=True)
+        .select_related("stock_level")
+        .get(pk=pk)
+    )
 
 
 def stock_levels_for_update(ids: Iterable[int]) -> list[StockLevel]:
     return list(
-        StockLevel.objects.filter(pk__in=sorted(set(ids))).order_by("pk").select_for_update()
+        StockLevel.objects.filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
+    )
+
+
+def balances_for_update(ids: Iterable[int]) -> list[InventoryBalance]:
+    """Lock warehouse balances in pk order (after any stock levels: see docs/contracts.md)."""
+    return list(
+        InventoryBalance.objects.filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
     )

@@ -13,6 +13,7 @@ from .movements import (
     stock_pick,
     stock_receive,
 )
+from .receipts import ReceiptLine, stock_receive_many
 from .reservations import (
     bin_reservation_create,
     bin_reservation_release,
@@ -23,6 +24,7 @@ from .reservations import (
 )
 
 __all__ = [
+    "ReceiptLine",
     "bin_availability_change",
     "bin_reservation_create",
     "bin_reservation_release",
@@ -36,4 +38,5 @@ __all__ = [
     "stock_move",
     "stock_pick",
     "stock_receive",
+    "stock_receive_many",
 ]

@@ -7,6 +7,7 @@ transactions (docs/contracts.md).
 
 from .capture import order_capture, order_create
 from .fulfillment import (
+    fulfillment_line_lock,
     fulfillment_line_picked,
     fulfillment_line_short,
     fulfillment_request_move,
@@ -38,6 +39,7 @@ __all__ = [
     "cart_reservation_release",
     "cart_reservations_expire",
     "fraud_holds_recheck",
+    "fulfillment_line_lock",
     "fulfillment_line_picked",
     "fulfillment_line_short",
     "fulfillment_request_move",

@@ -51,6 +51,18 @@ def _check_qty(quantity: int) -> None:
 
 
 @transaction.atomic
+def fulfillment_line_lock(*, line_id: int) -> None:
+    """Lock the order (then the request) of a fulfillment line, before any stock row.
+
+    The system's lock order is order → fulfillment request → commitment → balance → stock level
+    (docs/contracts.md). A WMS scan that will move stock for a line calls this first, so it
+    never holds a stock row while it waits for the order (wave release holds the order and
+    then reserves stock rows: the other order would deadlock).
+    """
+    _locked_line(line_id)
+
+
+@transaction.atomic
 def fulfillment_request_start(*, request_id: int, actor: Actor) -> FulfillmentRequest:
     """released → in_progress (the WMS took the request into a wave). Idempotent.
 

@@ -188,6 +188,8 @@ def pick_confirm(
         line=pick_line_id, bin=bin_code, item=item_code, qty=quantity, tote=tote_code
     )
     line = pick_line_for_update(pick_line_id)
+    # Lock order (docs/contracts.md): the order before any stock row this pick will move.
+    order_services.fulfillment_line_lock(line_id=line.fulfillment_line_id)
     if (replay := scan_replay(scan_id=scan_id, action="pick", content_hash=content)) is not None:
         return replay
     if line.status != PickLineStatus.OPEN:
@@ -271,6 +273,7 @@ def pick_short(
     """
     content = fingerprint(line=pick_line_id, bin=bin_code, found=quantity_found)
     line = pick_line_for_update(pick_line_id)
+    order_services.fulfillment_line_lock(line_id=line.fulfillment_line_id)
     if (replay := scan_replay(scan_id=scan_id, action="short", content_hash=content)) is not None:
         return replay
     if line.status != PickLineStatus.OPEN:

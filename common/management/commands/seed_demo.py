@@ -320,25 +320,30 @@ class Command(BaseCommand):
                 Bin.objects.filter(warehouse=wh, bin_type=BinType.RESERVE).order_by("pick_sequence")
             )
             # Fast movers (A) get the pick faces nearest the depot, as velocity slotting does.
-            for i, product in enumerate(tqdm(products, desc=f"stock {wh.code}", disable=quiet)):
-                with transaction.atomic():
-                    lot = f"L{rng.randint(100, 999)}" if product.is_lot_tracked else ""
-                    inventory_services.stock_receive(
+            # One set-based receipt per warehouse (inventory_services.stock_receive_many).
+            lines = []
+            for i, product in enumerate(products):
+                lot = f"L{rng.randint(100, 999)}" if product.is_lot_tracked else ""
+                lines.append(
+                    inventory_services.ReceiptLine(
                         product_id=product.pk,
                         bin=pick_faces[i % len(pick_faces)],
                         quantity=rng.randint(5, 60),
-                        actor=actor,
                         lot=lot,
-                        document_type="seed",
-                        document_ref=wh.code,
                     )
-                    if reserves and i % 3 != 2:
-                        inventory_services.stock_receive(
+                )
+                if reserves and i % 3 != 2:
+                    lines.append(
+                        inventory_services.ReceiptLine(
                             product_id=product.pk,
                             bin=reserves[i % len(reserves)],
                             quantity=rng.randint(20, 200),
-                            actor=actor,
                             lot=lot,
-                            document_type="seed",
-                            document_ref=wh.code,
                         )
+                    )
+            with transaction.atomic():
+                inventory_services.stock_receive_many(
+                    lines=lines, actor=actor, document_type="seed", document_ref=wh.code
+                )
+            if not quiet:
+                self.stdout.write(f"stock {wh.code}: {len(lines)} receipt lines")
