@@ -97,3 +97,17 @@ def test_ledger_rows_are_written_only_by_inventory_services():
             if "StockMovement.objects.create" in text or "StockMovement(" in text:
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_lock_helpers_lock_only_their_own_row_without_blocking_foreign_keys():
+    # docs/contracts.md "One lock order": a helper that locked the rows of a select_related()
+    # join FOR UPDATE (not NO KEY) made every insert referencing that product or bin wait.
+    offenders = []
+    for app in APPS:
+        path = ROOT / app / "locks.py"
+        for call in ast.walk(ast.parse(path.read_text())):
+            if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "select_for_update":
+                keywords = {k.arg: ast.unparse(k.value) for k in call.keywords}
+                if keywords.get("of") != "('self',)" or keywords.get("no_key") != "True":
+                    offenders.append(f"{app}/locks.py:{call.lineno}")
+    assert offenders == []
