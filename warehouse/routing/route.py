@@ -24,8 +24,7 @@ def route_plan(layout: Layout, locations: list[Location]) -> RoutePlan:
 
     Single block: Ratliff–Rosenthal (optimal). Two blocks: Roodbergen–de Koster (optimal);
     three blocks: the same sweep over four cross aisles (optimal). More blocks: Held–Karp
-    (optimal) up to `multi_block.EXACT_LIMIT` distinct locations, else construction +
-    2-opt/or-opt.
+    (optimal) up to `multi_block.EXACT_LIMIT` distinct locations, else iterated local search.
     """
     pts = sorted(set(locations))
     s_len = sshape_length(layout, pts)
@@ -40,7 +39,7 @@ def route_plan(layout: Layout, locations: list[Location]) -> RoutePlan:
         method = "held_karp"
     else:
         order, _length = multi_block.heuristic(layout, pts, seeds=[sshape_order(layout, pts)])
-        method = "2opt_oropt"
+        method = "2opt_oropt_ils"
     # What the picker walks: the order along shortest paths (equals the DP optimum).
     walked = tour_length(layout, order)
     return RoutePlan(
