@@ -22,6 +22,7 @@ from warehouse.models import (
     PickList,
     Task,
     Warehouse,
+    Wave,
 )
 from warehouse.states import CountStatus, InboundStatus, PickLineStatus, TaskStatus, WaveStatus
 
@@ -41,6 +42,17 @@ def bins_for_labels(*, warehouse_id: int, prefix: str = "", zone_code: str = "")
     if zone_code:
         qs = qs.filter(zone__code__iexact=zone_code)
     return qs.order_by("pick_sequence", "code")[:LABEL_LIMIT]
+
+
+def waves_with_routes(*, warehouse_id: int, limit: int = 10) -> list[Wave]:
+    """The newest released or picked waves with their pick lists' route figures."""
+    return list(
+        Wave.objects.filter(
+            warehouse_id=warehouse_id, status__in=[WaveStatus.RELEASED, WaveStatus.PICKED]
+        )
+        .prefetch_related(Prefetch("pick_lists", queryset=PickList.objects.order_by("number")))
+        .order_by("-pk")[:limit]
+    )
 
 
 def pick_lists_open(*, warehouse_id: int, limit: int = 50) -> list[PickList]:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("warehouse/", home.choose_warehouse, name="choose_warehouse"),
     path("waves/", home.wave_create, name="wave_create"),
+    path("waves/routes/", home.wave_routes, name="wave_routes"),
     path("pick/", pick.start, name="pick_start"),
     path("pick/<int:pick_list_id>/", pick.screen, name="pick"),
     path("pick/<int:pick_list_id>/scan/", pick.scan, name="pick_scan"),

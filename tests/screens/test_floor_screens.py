@@ -147,3 +147,24 @@ def test_task_list_query_count_is_bounded(operator, wh, django_assert_max_num_qu
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = operator.get("/warehouse/")
     assert len(response.context["tasks"]) == CycleCount.objects.count() == 8
+
+
+def test_supervisor_sees_each_pick_lists_route_against_s_shape_and_best_known(supervisor, operator):
+    # given a released wave
+    floor = scenarios.released_batch()
+    pick_list = PickList.objects.get(wave=floor.wave)
+    # when the supervisor opens the wave routes screen
+    page = supervisor.get("/warehouse/waves/routes/")
+    # then each pick list shows its route, S-shape, saving and best-known length
+    assert page.status_code == 200
+    assert [w.pk for w in page.context["waves"]] == [floor.wave.pk]
+    row = page.content.decode().split(f'data-testid="route-{pick_list.number}"')[1]
+    row = row.split("</li>")[0]
+    assert f"Route {pick_list.route_length_m:.1f} m" in row
+    assert f"S-shape {pick_list.sshape_length_m:.1f} m" in row
+    assert f"{pick_list.saving_vs_sshape_pct:.1f} % shorter" in row
+    assert f"best known {pick_list.best_known_length_m:.1f} m" in row
+    assert "optimal" in row and pick_list.route_method in row
+    # and the home page links to it; operators may not see it
+    assert "/warehouse/waves/routes/" in supervisor.get("/warehouse/").content.decode()
+    assert operator.get("/warehouse/waves/routes/").status_code == 403

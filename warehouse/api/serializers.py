@@ -128,19 +128,41 @@ class PickLineSerializer(serializers.ModelSerializer):
         ]
 
 
-class PickListSerializer(serializers.ModelSerializer):
-    lines = PickLineSerializer(many=True, read_only=True)
+class PickListRouteSerializer(serializers.ModelSerializer):
+    """A pick list's route against S-shape and against the best-known route for its stops."""
+
+    saving_vs_sshape_pct = serializers.FloatField(
+        read_only=True, help_text="How much shorter than S-shape, % of S-shape"
+    )
+    excess_vs_best_known_pct = serializers.FloatField(
+        read_only=True, help_text="How much longer than the best-known route, % (0 when optimal)"
+    )
 
     class Meta:
         model = PickList
         fields = [
             "id",
             "number",
-            "wave",
-            "status",
+            "stops",
             "route_method",
+            "route_optimal",
             "route_length_m",
             "sshape_length_m",
+            "best_known_length_m",
+            "saving_vs_sshape_pct",
+            "excess_vs_best_known_pct",
+        ]
+
+
+class PickListSerializer(PickListRouteSerializer):
+    lines = PickLineSerializer(many=True, read_only=True)
+
+    class Meta(PickListRouteSerializer.Meta):
+        fields = [
+            *PickListRouteSerializer.Meta.fields[:2],
+            "wave",
+            "status",
+            *PickListRouteSerializer.Meta.fields[2:],
             "task",
             "lines",
         ]
@@ -149,6 +171,9 @@ class PickListSerializer(serializers.ModelSerializer):
 class WaveSerializer(serializers.ModelSerializer):
     warehouse = serializers.CharField(source="warehouse.code")
     pick_lists = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    routes = PickListRouteSerializer(
+        source="pick_lists", many=True, read_only=True, help_text="Each pick list's route"
+    )
     orders = serializers.SerializerMethodField()
 
     class Meta:
@@ -165,7 +190,9 @@ class WaveSerializer(serializers.ModelSerializer):
             "completed_at",
             "route_length_m",
             "sshape_length_m",
+            "best_known_length_m",
             "pick_lists",
+            "routes",
             "orders",
         ]
 

@@ -54,6 +54,9 @@ class Wave(TimeStampedModel):
     created_by = models.CharField(max_length=150, blank=True)
     route_length_m = models.FloatField(default=0.0)
     sshape_length_m = models.FloatField(default=0.0)
+    best_known_length_m = models.FloatField(
+        default=0.0, help_text="Sum over the pick lists of the shortest route known for each"
+    )
 
     class Meta:
         ordering = ["-id"]
@@ -101,6 +104,13 @@ class PickList(TimeStampedModel):
     route_length_m = models.FloatField(default=0.0)
     sshape_length_m = models.FloatField(default=0.0)
     route_method = models.CharField(max_length=20, blank=True)
+    best_known_length_m = models.FloatField(
+        default=0.0, help_text="Shortest route known for these stops (the optimum when proven)"
+    )
+    route_optimal = models.BooleanField(
+        default=False, help_text="The route is proven shortest (an exact method chose it)"
+    )
+    stops = models.PositiveIntegerField(default=0, help_text="Distinct locations on the route")
     task = models.OneToOneField(
         "warehouse.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -110,6 +120,20 @@ class PickList(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def saving_vs_sshape_pct(self) -> float:
+        """How much shorter the route is than S-shape, in per cent of S-shape."""
+        if not self.sshape_length_m:
+            return 0.0
+        return round(100 * (1 - self.route_length_m / self.sshape_length_m), 1)
+
+    @property
+    def excess_vs_best_known_pct(self) -> float:
+        """How much longer the route is than the best known, in per cent (0 when optimal)."""
+        if not self.best_known_length_m:
+            return 0.0
+        return round(100 * (self.route_length_m / self.best_known_length_m - 1), 1)
 
 
 class PickLine(TimeStampedModel):

@@ -9,14 +9,25 @@ from .geometry import Layout, Location, tour_length
 from .sshape import sshape_length, sshape_order
 
 
+# Methods that return a proven shortest route.
+EXACT_METHODS = frozenset({"ratliff_rosenthal", "roodbergen_koster", "cross_aisle_dp", "held_karp"})
+
+
 @dataclass(frozen=True)
 class RoutePlan:
-    """A visiting order over distinct locations, its walking length and the S-shape length."""
+    """A visiting order over distinct locations, its walking length and the S-shape length.
+
+    `best_known_length_m` is the shortest tour known for these stops: the route itself when it
+    is proven optimal (`optimal`), else the shortest of the tours the planner built (the route,
+    every seed tour improved, and S-shape).
+    """
 
     order: list[Location]
     length_m: float
     sshape_length_m: float
     method: str
+    best_known_length_m: float = 0.0
+    optimal: bool = True
 
 
 def route_plan(layout: Layout, locations: list[Location]) -> RoutePlan:
@@ -42,6 +53,13 @@ def route_plan(layout: Layout, locations: list[Location]) -> RoutePlan:
         method = "2opt_oropt_ils"
     # What the picker walks: the order along shortest paths (equals the DP optimum).
     walked = tour_length(layout, order)
+    length = round(walked, 3)
+    sshape = round(s_len, 3)
     return RoutePlan(
-        order=order, length_m=round(walked, 3), sshape_length_m=round(s_len, 3), method=method
+        order=order,
+        length_m=length,
+        sshape_length_m=sshape,
+        method=method,
+        best_known_length_m=min(length, sshape),
+        optimal=method in EXACT_METHODS,
     )

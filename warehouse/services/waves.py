@@ -8,8 +8,8 @@
   earliest expiry first (FEFO), then oldest stock (FIFO). A request that cannot be reserved in
   full stays released for a later wave (its savepoint is rolled back). Requests are put in
   totes, totes on carts (`WMS_TOTES_PER_CART`), and each cart's picks are ordered along the
-  shortest walking route (warehouse.routing) — the pick list stores that length and the
-  S-shape length. Pick faces the wave would leave below min get replenishment tasks.
+  shortest walking route (warehouse.routing) — the pick list stores that length, the S-shape
+  length and the best-known length (whether the route is proven optimal). Pick faces the wave would leave below min get replenishment tasks.
 
 `_wave_set_status` is the only writer of Wave.status.
 """
@@ -250,7 +250,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     for wr, tote in zip(kept, totes, strict=True):
         Tote.objects.filter(pk=tote.pk).update(wave_request=wr)
         wr.tote_code = tote.code
-    route_total = s_total = 0.0
+    route_total = s_total = best_total = 0.0
     for cart_no, start in enumerate(range(0, len(kept), per_cart), start=1):
         cart = kept[start : start + per_cart]
         ids = {wr.pk for wr in cart}
@@ -266,6 +266,9 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
             route_length_m=plan.length_m,
             sshape_length_m=plan.sshape_length_m,
             route_method=plan.method,
+            best_known_length_m=plan.best_known_length_m,
+            route_optimal=plan.optimal,
+            stops=len(plan.order),
         )
         task = task_create(
             warehouse_id=wave.warehouse_id,
@@ -299,6 +302,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
             wr.pick_list = pick_list
         route_total += plan.length_m
         s_total += plan.sshape_length_m
+        best_total += plan.best_known_length_m
     WaveRequest.objects.bulk_update(kept, ["tote_code", "pick_list"])
     replenishment_plan(
         warehouse_id=wave.warehouse_id,
@@ -311,6 +315,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
         released_at=timezone.now(),
         route_length_m=round(route_total, 3),
         sshape_length_m=round(s_total, 3),
+        best_known_length_m=round(best_total, 3),
     )
     return wave
 

@@ -81,6 +81,19 @@ def choose_warehouse(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(SUPERVISION)
+def wave_routes(request: HttpRequest) -> HttpResponse:
+    """Recent waves: each pick list's route against S-shape and against the best known."""
+    warehouse = current_warehouse(request)
+    if warehouse is None:
+        return redirect("warehouse_ui:home")
+    waves = ui_selectors.waves_with_routes(warehouse_id=warehouse.pk)
+    for wave in waves:
+        s_len = wave.sshape_length_m
+        wave.saving_pct = round(100 * (1 - wave.route_length_m / s_len), 1) if s_len else 0.0
+    return render(request, "warehouse/wave_routes.html", {"warehouse": warehouse, "waves": waves})
+
+
+@role_required(SUPERVISION)
 @require_POST
 def wave_create(request: HttpRequest) -> HttpResponse:
     """Plan a wave from the released orders of this warehouse and release it to the pickers."""
