@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('warehouse', '0002_wms_flows'),
+        ('warehouse', '0004_pickline_quantity_reallocated'),
     ]
 
     operations = [
