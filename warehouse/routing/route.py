@@ -8,7 +8,6 @@ from . import multi_block, single_block, two_block
 from .geometry import Layout, Location, tour_length
 from .sshape import sshape_length, sshape_order
 
-
 # Methods that return a proven shortest route.
 EXACT_METHODS = frozenset({"ratliff_rosenthal", "roodbergen_koster", "cross_aisle_dp", "held_karp"})
 
