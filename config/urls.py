@@ -28,6 +28,7 @@ urlpatterns = [
     path("channels/", include("channels_sync.urls")),
     path("shipping/", include("shipping.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 # JSON errors under /api/ even when no URL pattern matched (audit/views.py).

@@ -88,6 +88,7 @@ MENU: tuple[MenuItem, ...] = (
     MenuItem("Count", "warehouse_ui:count_start", WAREHOUSE),
     MenuItem("Labels", "warehouse_ui:labels", SUPERVISION),
     MenuItem("Sync", "channels_sync_ui:health", OPS),
+    MenuItem("E-mails", "notifications_ui:list", OPS),
     MenuItem("Admin", "admin:index", OPS),
 )
 

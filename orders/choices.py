@@ -55,6 +55,7 @@ class EventKind(models.TextChoices):
     RESERVATION_CONVERTED = "reservation_converted", "Cart reservation converted"
     RETURN = "return", "Return"
     NOTE = "note", "Note"
+    NOTIFICATION = "notification", "Customer e-mail"
 
 
 class RoutingStrategy(models.TextChoices):

@@ -6,7 +6,8 @@ Invariants:
   persist afterwards, in one short transaction (STYLE.md B4). A carrier failure writes nothing.
 * `_shipment_set_status` is the only writer of `Shipment.status`; it records a
   ShipmentStatusChange row and, when a shipment first leaves the building, the outbox row
-  (`channels_sync.outbox.shipment_confirmed`) in the same transaction.
+  (`channels_sync.outbox.shipment_confirmed`) in the same transaction, and the buyer's
+  shipped / delivered e-mails (`notifications.outbox`).
 * At most one non-voided shipment per fulfillment request (a partial unique constraint), so a
   retried pack never buys two labels.
 * Tracking events are unique per (shipment, carrier event id): polls and webhooks that see the
@@ -32,6 +33,7 @@ from django.utils import timezone
 from channels_sync import outbox
 from common.exceptions import InvalidInput, NotFound
 from common.types import Actor
+from notifications import outbox as notification_outbox
 from orders import selectors as orders_selectors
 from orders import services as orders_services
 from shipping import selectors
@@ -292,6 +294,13 @@ def _shipment_set_status(
     )
     if confirmed and shipment.order_id and shipment.channel_id:
         outbox.shipment_confirmed(
+            order_id=shipment.order_id, channel_id=shipment.channel_id, shipment_id=shipment.pk
+        )
+        notification_outbox.shipment_shipped(
+            order_id=shipment.order_id, channel_id=shipment.channel_id, shipment_id=shipment.pk
+        )
+    if to == ShipmentStatus.DELIVERED and shipment.order_id and shipment.channel_id:
+        notification_outbox.shipment_delivered(
             order_id=shipment.order_id, channel_id=shipment.channel_id, shipment_id=shipment.pk
         )
 

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "orders",
     "shipping",
     "channels_sync",
+    "notifications",
     "audit",
     "dashboard",
 ]
@@ -148,6 +149,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "channels_sync.tasks.marketplaces_poll",
         "schedule": env.float("CHANNELS_SYNC_POLL_SECONDS", default=60.0),
     },
+    # notifications: re-queue the e-mail drain for due rows (lost kicks, retries, dead workers)
+    "notifications-sweep": {
+        "task": "notifications.tasks.notifications_sweep",
+        "schedule": env.float("NOTIFICATIONS_SWEEP_SECONDS", default=15.0),
+    },
     # shipping: poll carriers for tracking of shipments still on their way (every 15 minutes)
     "shipping-tracking-poll": {
         "task": "shipping.tasks.tracking_poll",
@@ -161,6 +167,33 @@ CELERY_BEAT_SCHEDULE: dict = {
     # warehouse: replenish pick faces that fell below their minimum (every 5 minutes)
     "wms-replenishment-run": {"task": "warehouse.tasks.replenishment_run_all", "schedule": 300.0},
 }
+
+# --- e-mail to buyers (notifications/, docs/orders.md "Customer notifications") -------------
+# Development writes one file per message to var/mail/ (idempotent by Message-ID); production
+# speaks SMTP through notifications.mail.SMTPBackend (Django's, with the commit fence).
+EMAIL_BACKEND = env.str(
+    "EMAIL_BACKEND",
+    default="notifications.mail.FileBackend" if DEBUG else "notifications.mail.SMTPBackend",
+)
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=20.0)  # below NOTIFICATIONS_LEASE_SECONDS
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Orders <orders@fulfillment.local>")
+NOTIFICATIONS_MESSAGE_ID_DOMAIN = env.str(
+    "NOTIFICATIONS_MESSAGE_ID_DOMAIN", default="fulfillment.local"
+)
+# Buyer-facing tracking links per carrier code ("*" = any carrier), {tracking_number} filled in.
+NOTIFICATIONS_TRACKING_URLS = env.json(
+    "NOTIFICATIONS_TRACKING_URLS",
+    default={"MOCK": "http://127.0.0.1:8765/v2/trackers/{tracking_number}"} if DEBUG else {},
+)
+NOTIFICATIONS_LEASE_SECONDS = env.float("NOTIFICATIONS_LEASE_SECONDS", default=60.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
 
 # --- auth --------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

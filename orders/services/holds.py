@@ -19,6 +19,7 @@ from audit.choices import AuditAction
 from audit.services import audit_record
 from common.types import Actor
 from inventory import selectors as inventory_selectors
+from notifications import outbox as notification_outbox
 from orders.choices import (
     PAID_STATUSES,
     EventKind,
@@ -275,6 +276,8 @@ def order_payment_update(*, order_id: int, payment_status: str, actor: Actor) ->
         message=f"Payment {previous} → {payment_status}",
         data={"from": previous, "to": payment_status},
     )
+    if payment_status == PaymentStatus.REFUNDED and previous != PaymentStatus.REFUNDED:
+        notification_outbox.order_refunded(order_id=order.pk, channel_id=order.channel_id)
     if payment_status in PAID_STATUSES:
         released = False
         for hold in _active_holds(order, HoldKind.PAYMENT):

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from channels_sync import outbox
 from common.types import Actor
+from notifications import outbox as notification_outbox
 from orders.choices import EventKind, HoldScope
 from orders.models import FulfillmentRequest, Hold, Order
 from orders.services.timeline import timeline_record
@@ -41,6 +42,9 @@ def _order_set_status(*, order: Order, to: str, actor: Actor, note: str = "") ->
         data={"from": str(previous), "to": str(to), "note": note},
     )
     outbox.order_status_changed(order_id=order.pk, channel_id=order.channel_id, status=str(to))
+    if to == OrderStatus.CANCELLED:
+        # The buyer hears once, whichever path cancelled it (us, customer service, the shop).
+        notification_outbox.order_cancelled(order_id=order.pk, channel_id=order.channel_id)
 
 
 def _fulfillment_request_set_status(

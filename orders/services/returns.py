@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from channels_sync import outbox
 from common.types import Actor
+from notifications import outbox as notification_outbox
 from orders.choices import Disposition, EventKind, HoldKind
 from orders.exceptions import InvalidOrderData, OrderNotEditable, QuantityExceeded
 from orders.locks import order_for_update, return_for_update
@@ -53,6 +54,10 @@ def _return_set_status(
     outbox.order_status_changed(
         order_id=order.pk, channel_id=order.channel_id, status=f"return_{to}"
     )
+    if to == RS.RECEIVED:
+        notification_outbox.return_received(
+            order_id=order.pk, channel_id=order.channel_id, return_id=rma.pk
+        )
 
 
 def _pending_returned(order_line_id: int) -> int:
