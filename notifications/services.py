@@ -212,18 +212,21 @@ def _label(notification: Notification) -> str:
 
 
 # --- sending ---------------------------------------------------------------------------------
+def _text(reply: bytes | str) -> str:
+    return reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+
+
 def _classify(exc: BaseException) -> tuple[bool, str]:
     """(permanent?, message) of a send failure."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _ in exc.recipients.values()]
-        return all(500 <= c < 600 for c in codes), f"recipient refused: {exc.recipients}"
-    if isinstance(exc, smtplib.SMTPResponseException):
-        text = (
-            exc.smtp_error.decode(errors="replace")
-            if isinstance(exc.smtp_error, bytes)
-            else str(exc.smtp_error)
+        reasons = "; ".join(
+            f"{code} {_text(reply)} ({address})"
+            for address, (code, reply) in exc.recipients.items()
         )
-        return 500 <= exc.smtp_code < 600, f"{exc.smtp_code} {text}"
+        return all(500 <= c < 600 for c in codes), f"recipient refused: {reasons}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return 500 <= exc.smtp_code < 600, f"{exc.smtp_code} {_text(exc.smtp_error)}"
     return False, f"{type(exc).__name__}: {exc}"
 
 
