@@ -96,8 +96,10 @@ def test_worker_killed_after_the_server_took_the_message(worker, smtp_sink, smtp
     # and started again, and a drain runs once more here
     worker.start()
     wait_for(
-        lambda: _events()[taken_key] == "in_doubt"
-        and all(s == "sent" for k, s in _events().items() if k != taken_key),
+        lambda: (
+            _events()[taken_key] == "in_doubt"
+            and all(s == "sent" for k, s in _events().items() if k != taken_key)
+        ),
         timeout=90,
         message=f"not settled: {_events()}\n{worker.tail()}",
     )
