@@ -77,6 +77,9 @@ class ShipmentInfo:
     shipment_id: int
     ship_date: str
     lines: list[dict]  # [{external_line_id, sku, quantity}]
+    # Whether the channel should e-mail the buyer itself (Shopify's notify_customer): only when
+    # it is set to notify its own buyers; otherwise we do (notifications/) and it must not.
+    notify_customer: bool = False
 
 
 class ChannelAdapter(Protocol):

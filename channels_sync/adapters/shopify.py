@@ -151,7 +151,7 @@ class ShopifyAdapter:
                     "company": shipment.carrier_code,
                     "url": shipment.tracking_url,
                 },
-                "notify_customer": True,
+                "notify_customer": shipment.notify_customer,
             }
         }
         call(self.client, "POST", f"{API}/fulfillments.json", json=body)

@@ -203,6 +203,7 @@ class ShopifyMock(MockApp):
             "tracking_number": tracking.get("number"),
             "tracking_numbers": [tracking.get("number")],
             "tracking_url": tracking.get("url"),
+            "notify_customer": bool(data.get("notify_customer", False)),
             "created_at": _now(),
         }
         self.fulfillments.append(fulfillment)

@@ -44,6 +44,7 @@ from channels_sync.ratelimit import rate_limit_block, rate_limit_wait
 from common.exceptions import Conflict, NotFound
 from common.types import Actor
 from inventory import selectors as inventory_selectors
+from notifications import outbox as notification_outbox
 
 logger = logging.getLogger(__name__)
 
@@ -279,6 +280,7 @@ def _shipment_info(*, channel: Channel, claim: Claim) -> ShipmentInfo:
         shipment_id=shipment.pk,
         ship_date=(shipment.shipped_at or timezone.now()).isoformat(),
         lines=lines,
+        notify_customer=notification_outbox.channel_notifies_buyers(channel.pk),
     )
 
 

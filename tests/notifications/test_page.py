@@ -53,6 +53,10 @@ def test_ops_see_sent_and_failed_emails_and_why(ops, smtp_settings, smtp_sink):
     detail = ops.get(f"/notifications/{sent.pk}/").content.decode()
     assert sent.message_id.replace("<", "&lt;").replace(">", "&gt;") in detail
     assert "Tracking number:" in detail
+    # and each e-mail is on its order's timeline
+    order_page = ops.get(f"/orders/{sent.order.number}/").content.decode()
+    assert "E-mailed shipment confirmation" in order_page
+    assert "Customer e-mail" in order_page
 
 
 def test_send_again_from_the_page_delivers_the_parked_email(ops, smtp_settings, smtp_sink):

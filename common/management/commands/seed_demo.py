@@ -22,8 +22,10 @@ from common.exceptions import DomainError
 from common.types import Actor
 from inventory import services as inventory_services
 from inventory.models import Barcode, Product, StockMovement
+from notifications.models import ChannelNotificationSettings
 from orders import services as orders_services
 from orders.models import Order
+from orders.services.edits import order_cancel
 from shipping import services as shipping_services
 from warehouse.choices import BinType
 from warehouse.models import Bin, BoxType, Warehouse
@@ -142,6 +144,7 @@ class Command(BaseCommand):
         self._box_types()
         self._stock(products, warehouses, rng, quiet)
         self._orders(products, rng, quiet)
+        self._notifications()
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo data ready: {len(warehouses)} warehouses, {Bin.objects.count()} bins, "
@@ -305,6 +308,25 @@ class Command(BaseCommand):
                 )
             except DomainError as exc:  # a channel that refuses backorders: skip that order
                 self.stderr.write(f"DEMO-ORD-{n:04d} not placed: {exc.message}")
+
+    def _notifications(self) -> None:
+        """Amazon e-mails its own buyers (we send nothing there); one demo order is cancelled,
+        so var/mail/ and the e-mails page show a message from the first run on."""
+        amazon = Channel.objects.filter(code="amazon-demo").first()
+        if amazon is not None:
+            ChannelNotificationSettings.objects.get_or_create(
+                channel=amazon, defaults={"channel_notifies_buyers": True}
+            )
+        order = Order.objects.filter(external_id="DEMO-ORD-0003").first()
+        if order is not None and order.is_cancellable:
+            try:
+                order_cancel(
+                    order_id=order.pk,
+                    actor=Actor.system("seed_demo"),
+                    reason="demo: the buyer changed their mind",
+                )
+            except DomainError as exc:
+                self.stderr.write(f"DEMO-ORD-0003 not cancelled: {exc.message}")
 
     def _stock(self, products, warehouses, rng: random.Random, quiet: bool) -> None:
         if StockMovement.objects.filter(document_type="seed").exists():
