@@ -22,6 +22,10 @@ def notification_record(
     """Queue the e-mail for one event of an order (idempotent on `event_key`)."""
     if kind not in NotificationKind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
+    # Shipping refers to orders by a loose id; a shipment of no (or a deleted) order has no
+    # buyer to tell. One primary-key lookup, on events that are rare (ship, cancel, return).
+    if not Notification.order.field.related_model.objects.filter(pk=order_id).exists():
+        return
     Notification.objects.bulk_create(
         [
             Notification(

@@ -9,8 +9,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('channels_sync', '0002_listings_outbox_inbound'),
-        ('orders', '0004_orderevent_kind_notification'),
+        ('channels_sync', '0001_initial'),
+        ('orders', '0001_initial'),
     ]
 
     operations = [

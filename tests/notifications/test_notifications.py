@@ -191,3 +191,33 @@ def test_a_rolled_back_change_queues_no_email():
 
     # then
     assert Notification.objects.count() == before
+
+
+def test_the_file_backend_keeps_one_file_per_event_even_when_a_send_is_repeated(settings, tmp_path):
+    # given the development backend writing to a folder
+    settings.EMAIL_BACKEND = "notifications.mail.FileBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    ada, _, _ = builders.shipped_order()
+    notifications_drain()
+    row = Notification.objects.get(order=ada)
+    [written] = list(tmp_path.glob("*.eml"))
+
+    # when a worker had died after handing it over (what such a crash leaves in the row)
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    Notification.objects.filter(pk=row.pk).update(
+        status="pending",
+        commit_started_at=timezone.now() - timedelta(minutes=5),
+        leased_until=timezone.now() - timedelta(minutes=4),
+        lease_token="dead-worker",
+    )
+    again = notifications_drain()
+
+    # then the backend is idempotent by Message-ID: it is sent again, and it is the same file
+    assert again.sent == 1
+    assert list(tmp_path.glob("*.eml")) == [written]
+    assert message_id_for(row.event_key) in written.read_text()
+    row.refresh_from_db()
+    assert row.status == "sent"
