@@ -73,6 +73,40 @@ def pick_lists_open(*, warehouse_id: int, limit: int = 50) -> list[PickList]:
     )
 
 
+def orders_waiting_for_wave(*, warehouse_id: int) -> int:
+    """How many released, unheld requests of the warehouse no planned wave holds yet."""
+    from orders import selectors as order_selectors
+    from warehouse.models import WaveRequest
+
+    planned = WaveRequest.objects.filter(
+        wave__warehouse_id=warehouse_id, wave__status=WaveStatus.PLANNED
+    ).values("fulfillment_request_id")
+    return (
+        order_selectors.fulfillment_requests_for_wave(warehouse_id=warehouse_id)
+        .exclude(pk__in=planned)
+        .count()
+    )
+
+
+def pick_lists_with_orders(*, warehouse_id: int, limit: int = 20) -> list[PickList]:
+    """Open pick lists of released waves, each with `order_numbers` (its orders, by tote)."""
+    from warehouse.models import WaveRequest
+
+    lists = pick_lists_open(warehouse_id=warehouse_id, limit=limit)
+    by_list: dict[int, list[str]] = {}
+    for pick_list_id, order_number, tote in (
+        WaveRequest.objects.filter(pick_list_id__in=[pl.pk for pl in lists])
+        .order_by("tote_code", "pk")
+        .values_list("pick_list_id", "order_number", "tote_code")
+    ):
+        by_list.setdefault(pick_list_id, []).append(
+            f"{order_number} ({tote})" if tote else order_number
+        )
+    for pl in lists:
+        pl.order_numbers = by_list.get(pl.pk, [])
+    return lists
+
+
 def pick_list_for_screen(*, pick_list_id: int, warehouse_id: int) -> PickList | None:
     return (
         PickList.objects.filter(pk=pick_list_id, wave__warehouse_id=warehouse_id)

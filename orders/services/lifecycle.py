@@ -28,6 +28,14 @@ from orders.states import (
 FRS = FulfillmentRequestStatus
 
 
+def _label(choices, value) -> str:  # type: ignore[no-untyped-def]
+    """The human label of a status code (the code itself if unknown)."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return str(value)
+
+
 def _order_set_status(*, order: Order, to: str, actor: Actor, note: str = "") -> None:
     """Write Order.status (the only writer); caller holds the order row lock."""
     ensure_order_transition(order.status, to)
@@ -38,7 +46,8 @@ def _order_set_status(*, order: Order, to: str, actor: Actor, note: str = "") ->
         order=order,
         kind=EventKind.STATUS_CHANGED,
         actor=actor,
-        message=f"{previous} → {to}" + (f": {note}" if note else ""),
+        message=f"{_label(OrderStatus, previous)} → {_label(OrderStatus, to)}"
+        + (f": {note}" if note else ""),
         data={"from": str(previous), "to": str(to), "note": note},
     )
     outbox.order_status_changed(order_id=order.pk, channel_id=order.channel_id, status=str(to))
@@ -67,8 +76,8 @@ def _fulfillment_request_set_status(
         order=request.order,
         kind=EventKind.FR_STATUS,
         actor=actor,
-        message=f"{request.number} at {request.warehouse.code}: {previous} → {to}"
-        + (f" ({note})" if note else ""),
+        message=f"{request.number} at {request.warehouse.code}: "
+        f"{_label(FRS, previous)} → {_label(FRS, to)}" + (f" ({note})" if note else ""),
         data={"request": request.number, "from": str(previous), "to": str(to), "note": note},
     )
 

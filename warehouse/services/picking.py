@@ -49,6 +49,7 @@ def _line_step(line: PickLine, message: str = "") -> NextStep:
             "pick_line_id": line.pk,
             "bin": line.bin.code,
             "sku": line.product.sku,
+            "name": line.product.name,
             "lot": line.lot,
             "quantity": line.open_quantity,
             "tote": line.tote_code,

@@ -51,6 +51,7 @@ def home(request: HttpRequest) -> HttpResponse:
     tasks = list(warehouse_selectors.task_queue(warehouse_id=warehouse.pk, kind=kind)[:TASK_LIMIT])
     for task in tasks:
         task.url = _task_url(task)
+    is_supervisor = roles.has_role(request.user, roles.WAREHOUSE_SUPERVISOR, *roles.OPS_ROLES)
     return render(
         request,
         "warehouse/home.html",
@@ -59,8 +60,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "tasks": tasks,
             "kind": kind or "",
             "kinds": TaskKind.choices,
-            "is_supervisor": roles.has_role(
-                request.user, roles.WAREHOUSE_SUPERVISOR, *roles.OPS_ROLES
+            "is_supervisor": is_supervisor,
+            "waiting": (
+                ui_selectors.orders_waiting_for_wave(warehouse_id=warehouse.pk)
+                if is_supervisor
+                else 0
+            ),
+            "wave_lists": (
+                ui_selectors.pick_lists_with_orders(warehouse_id=warehouse.pk)
+                if is_supervisor
+                else []
             ),
         },
     )
