@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI assets served from here, never a CDN
     "django_htmx",
     "common",
     "inventory",
@@ -252,6 +253,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Order capture, available-to-sell, fulfillment and warehouse execution.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files (pinned), not a CDN
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     # orders: name the OMS enums explicitly (several apps have a "status"/"kind" field)
     "ENUM_NAME_OVERRIDES": {
