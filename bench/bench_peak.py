@@ -107,7 +107,7 @@ def main() -> None:
                 "tare_weight_g": 100,
             },
         )
-    server = MockServer(ShopifyMock()).start()
+    server = MockServer(ShopifyMock(access_tokens=["shpat_bench"])).start()
     channel = Channel.objects.create(
         code=tag.lower(),
         name=f"Peak {tag}",

@@ -79,9 +79,11 @@ def main() -> None:
     actor = Actor.system("bench")
     run = time.strftime("%H%M%S")
     # the steady stream measures our pipeline: a storefront whose limit is not the bottleneck
-    fast = MockServer(ShopifyMock(capacity=100000, leak_rate=100000.0)).start()
+    fast = MockServer(
+        ShopifyMock(capacity=100000, leak_rate=100000.0, access_tokens=["shpat_bench"])
+    ).start()
     # the burst goes to a storefront limited like Shopify: leaky bucket of 40, 2 per second
-    server = MockServer(ShopifyMock()).start()
+    server = MockServer(ShopifyMock(access_tokens=["shpat_bench"])).start()
     app = server.app
 
     warehouse = Warehouse.objects.create(code=f"BS{run}", name=f"Bench sync {run}")

@@ -26,3 +26,4 @@ class InboundStatus(models.TextChoices):
     DUPLICATE_ORDER = "duplicate_order", "Order already captured"
     STALE = "stale", "Older than a delivery already seen"
     FAILED = "failed", "Capture failed"
+    AWAITING_ADDRESS = "awaiting_address", "Waiting for the buyer's address (retried each poll)"

@@ -209,7 +209,7 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
     addr = order.get("ShippingAddress") or {}
     buyer = order.get("BuyerInfo") or {}
     shipping = {
-        "name": addr.get("Name") or "",
+        "name": addr.get("Name") or buyer.get("BuyerName") or "",
         "company": "",
         "line1": addr.get("AddressLine1") or "",
         "line2": addr.get("AddressLine2") or "",
@@ -220,7 +220,6 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
         "phone": addr.get("Phone") or "",
         "email": buyer.get("BuyerEmail") or "",
     }
-    level = {"Expedited": "expedited", "NextDay": "overnight", "SameDay": "overnight"}
     return {
         "external_id": str(order_id),
         "customer": {
@@ -232,8 +231,35 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
         "billing_address": shipping,
         "currency": (order.get("OrderTotal") or {}).get("CurrencyCode") or "USD",
         "lines": lines,
-        "service_level": level.get(order.get("ShipServiceLevel") or "", "standard"),
+        "service_level": amazon_service_level(order),
         "payment_status": "captured",
         "priority": 0,
         "placed_at": order.get("PurchaseDate"),
+        "promised_ship_by": order.get("LatestShipDate") or None,
+        "promised_delivery_by": order.get("LatestDeliveryDate") or None,
     }
+
+
+AMAZON_LEVELS = {
+    "SameDay": "overnight",
+    "NextDay": "overnight",
+    "SecondDay": "expedited",
+    "Expedited": "expedited",
+    "Priority": "expedited",
+    "Scheduled": "standard",
+    "Standard": "standard",
+    "FreeEconomy": "economy",
+}
+
+
+def amazon_service_level(order: dict) -> str:
+    """Our service level from SP-API's ShipmentServiceLevelCategory (and IsPrime: a Prime order
+    is never below two-day)."""
+    level = AMAZON_LEVELS.get(str(order.get("ShipmentServiceLevelCategory") or ""), "")
+    if not level:
+        level = {"Expedited": "expedited", "NextDay": "overnight", "SameDay": "overnight"}.get(
+            str(order.get("ShipServiceLevel") or ""), "standard"
+        )
+    if order.get("IsPrime") in (True, "true") and level in ("standard", "economy"):
+        return "expedited"
+    return level

@@ -1,6 +1,8 @@
 """WooCommerce-style storefront: REST v3 products batch update, order notes and status.
 
-Credentials: {"consumer_key": "ck_...", "consumer_secret": "cs_..."} (HTTP basic auth).
+Credentials: {"consumer_key": "ck_...", "consumer_secret": "cs_..."}. Authenticated as
+WooCommerce documents it: HTTP Basic over https only; over plain http the key never travels as
+such, every request is signed with OAuth 1.0a (one-legged, HMAC-SHA256, in the query string).
 The stock version travels as product meta `_oms_stock_version`; the mock honours it the way a
 small store-side plugin would (an older version never overwrites a newer one).
 """
@@ -8,8 +10,10 @@ small store-side plugin would (an older version never overwrites a newer one).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Generator
 
 import httpx
+from oauthlib import oauth1
 
 from channels_sync.adapters.base import (
     ShipmentInfo,
@@ -23,15 +27,37 @@ API = "/wp-json/wc/v3"
 STATUS_MAP = {"on_hold": "on-hold", "cancelled": "cancelled", "shipped": "completed"}
 
 
+class WooOAuth1(httpx.Auth):
+    """OAuth 1.0a one-legged signing in the query string, as WooCommerce takes it over http."""
+
+    def __init__(self, consumer_key: str, consumer_secret: str) -> None:
+        self.client = oauth1.Client(
+            consumer_key,
+            client_secret=consumer_secret,
+            signature_method=oauth1.SIGNATURE_HMAC_SHA256,
+            signature_type=oauth1.SIGNATURE_TYPE_QUERY,
+        )
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        uri, _headers, _body = self.client.sign(str(request.url), http_method=request.method)
+        request.url = httpx.URL(uri)
+        yield request
+
+
+def woo_auth(*, base_url: str, credentials: dict) -> httpx.Auth:
+    """Basic over https, OAuth 1.0a over http (never the secret in clear over http)."""
+    key, secret = credentials.get("consumer_key", ""), credentials.get("consumer_secret", "")
+    if base_url.lower().startswith("https://"):
+        return httpx.BasicAuth(key, secret)
+    return WooOAuth1(key, secret)
+
+
 class WooCommerceAdapter:
     max_batch = 100  # WooCommerce batch endpoints take up to 100 objects
 
     def __init__(self, *, base_url: str, credentials: dict) -> None:
         self.client = http_client(
-            base_url=base_url,
-            auth=httpx.BasicAuth(
-                credentials.get("consumer_key", ""), credentials.get("consumer_secret", "")
-            ),
+            base_url=base_url, auth=woo_auth(base_url=base_url, credentials=credentials)
         )
 
     def push_stock(self, items: list[StockItem]) -> StockPushResult:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from channels_sync import parsers
 from channels_sync.adapters.amazon import AmazonAdapter
+from channels_sync.adapters.base import ChannelError
 from channels_sync.choices import ChannelKind, InboundSource, InboundStatus
 from channels_sync.exceptions import InvalidSignature, MalformedPayload, WebhookNotSupported
 from channels_sync.models import Channel, InboundEvent, Listing
@@ -174,12 +175,113 @@ def _capture(*, channel: Channel, event: InboundEvent, data: dict, duplicate: bo
     return IngestResult(event.pk, status, order.pk, duplicate)
 
 
+def _with_address(*, adapter: AmazonAdapter, order: dict) -> tuple[dict, str | None]:
+    """The order with its buyer's name, street, phone and e-mail (getOrderAddress and
+    getOrderBuyerInfo through a Restricted Data Token), or (order, reason) when they could not be
+    fetched. Marketplace-fulfilled (AFN) orders need no address here."""
+    if order.get("FulfillmentChannel") == "AFN":
+        return order, None
+    try:
+        address, buyer = adapter.get_order_address_and_buyer(amazon_order_id=order["AmazonOrderId"])
+    except ChannelError as exc:
+        return order, f"address not fetched: {exc}"[:2000]
+    return {
+        **order,
+        "ShippingAddress": {**(order.get("ShippingAddress") or {}), **address},
+        "BuyerInfo": {**(order.get("BuyerInfo") or {}), **buyer},
+    }, None
+
+
+def _ingest_polled(
+    *, channel: Channel, dedupe: str, updated: str, order: dict, items: list, skus: dict
+) -> IngestResult | None:
+    try:
+        data = parsers.amazon_order(order, items, sku_for_seller_sku=skus)
+    except MalformedPayload as exc:
+        logger.warning("marketplace order %s skipped: %s", order.get("AmazonOrderId"), exc)
+        return None
+    try:
+        return inbound_order_ingest(
+            channel=channel,
+            source=InboundSource.POLL,
+            topic="getOrders",
+            dedupe_key=dedupe,
+            external_updated_at=updated,
+            headers={},
+            body=json.dumps({"order": order, "items": items}),
+            data=data,
+        )
+    except DomainError as exc:
+        logger.warning("marketplace order %s not captured: %s", order["AmazonOrderId"], exc)
+        return None
+
+
+def _await_address(
+    *, channel: Channel, dedupe: str, updated: str, order: dict, items: list, reason: str
+) -> None:
+    """Park a polled order whose address could not be fetched: a typed waiting state
+    (InboundStatus.AWAITING_ADDRESS) that every poll retries, not an order on hold."""
+    event, created = InboundEvent.objects.get_or_create(
+        channel=channel,
+        dedupe_key=dedupe[:200],
+        defaults={
+            "source": InboundSource.POLL,
+            "topic": "getOrders",
+            "external_order_id": order["AmazonOrderId"],
+            "external_updated_at": updated[:40],
+            "body": json.dumps({"order": order, "items": items}),
+            "status": InboundStatus.AWAITING_ADDRESS,
+            "error": reason,
+        },
+    )
+    if not created and event.status in (InboundStatus.AWAITING_ADDRESS, InboundStatus.RECEIVED):
+        InboundEvent.objects.filter(pk=event.pk).update(
+            status=InboundStatus.AWAITING_ADDRESS, error=reason
+        )
+
+
+def _retry_awaiting(
+    *, channel: Channel, adapter: AmazonAdapter, skus: dict, limit: int = 50
+) -> int:
+    """Fetch the addresses of parked orders again; capture those that now have one."""
+    captured = 0
+    waiting = InboundEvent.objects.filter(
+        channel=channel, status=InboundStatus.AWAITING_ADDRESS
+    ).order_by("pk")[:limit]
+    for event in waiting:
+        stored = json.loads(event.body)
+        order, reason = _with_address(adapter=adapter, order=stored["order"])
+        if reason:
+            InboundEvent.objects.filter(pk=event.pk).update(error=reason)
+            continue
+        InboundEvent.objects.filter(pk=event.pk).update(
+            status=InboundStatus.RECEIVED,
+            body=json.dumps({"order": order, "items": stored["items"]}),
+        )
+        result = _ingest_polled(
+            channel=channel,
+            dedupe=event.dedupe_key,
+            updated=event.external_updated_at,
+            order=order,
+            items=stored["items"],
+            skus=skus,
+        )
+        captured += bool(result and result.status == InboundStatus.CAPTURED)
+    return captured
+
+
 def marketplace_poll(*, channel_id: int, max_pages: int = 20) -> int:
-    """Import new and updated orders from an Amazon-style marketplace (getOrders, NextToken
-    pages, then getOrderItems per order). Returns the number of orders newly captured.
+    """Import new and updated orders from an Amazon marketplace (getOrders by LastUpdatedAfter,
+    NextToken pages, getOrderItems, then the address and buyer through a Restricted Data Token
+    for merchant-fulfilled orders). Returns the number of orders newly captured.
+
+    An order whose address cannot be fetched (Tokens API or getOrderAddress failing) is parked
+    as an InboundEvent in state AWAITING_ADDRESS and retried at the start of every poll; it is
+    captured once the address comes, never put on a manual hold.
 
     The cursor (LastUpdatedAfter) only advances once a whole poll has been stored, so a crash
-    re-reads a window; redeliveries are idempotent. Raises ChannelError on HTTP failures.
+    re-reads a window; redeliveries are idempotent. Raises ChannelError on HTTP failures of
+    getOrders / getOrderItems.
     """
     channel = Channel.objects.get(pk=channel_id)
     if channel.kind != ChannelKind.AMAZON or not channel.base_url:
@@ -188,13 +290,13 @@ def marketplace_poll(*, channel_id: int, max_pages: int = 20) -> int:
     started = timezone.now()
     after = channel.poll_cursor or (started - dt.timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
     skus = _listing_map(channel, "channel_sku")
-    captured = 0
+    captured = _retry_awaiting(channel=channel, adapter=adapter, skus=skus)
     latest = after
     token = None
     for _ in range(max_pages):
         page = adapter.get_orders(last_updated_after=after, next_token=token)
         for order in page.get("Orders", []):
-            if order.get("OrderStatus") in ("Pending", "Canceled"):
+            if order.get("OrderStatus") in ("Pending", "PendingAvailability", "Canceled"):
                 continue  # no address or items yet / nothing to ship
             updated = str(order.get("LastUpdateDate") or "")
             latest = max(latest, updated)
@@ -206,26 +308,23 @@ def marketplace_poll(*, channel_id: int, max_pages: int = 20) -> int:
             ):
                 continue
             items = adapter.get_order_items(amazon_order_id=order["AmazonOrderId"])
-            try:
-                data = parsers.amazon_order(order, items, sku_for_seller_sku=skus)
-            except MalformedPayload as exc:
-                logger.warning("marketplace order %s skipped: %s", order.get("AmazonOrderId"), exc)
-                continue
-            try:
-                result = inbound_order_ingest(
+            order, reason = _with_address(adapter=adapter, order=order)
+            if reason:
+                _await_address(
                     channel=channel,
-                    source=InboundSource.POLL,
-                    topic="getOrders",
-                    dedupe_key=dedupe,
-                    external_updated_at=updated,
-                    headers={},
-                    body=json.dumps({"order": order, "items": items}),
-                    data=data,
+                    dedupe=dedupe,
+                    updated=updated,
+                    order=order,
+                    items=items,
+                    reason=reason,
                 )
-            except DomainError as exc:
-                logger.warning("marketplace order %s not captured: %s", order["AmazonOrderId"], exc)
                 continue
-            captured += result.status == InboundStatus.CAPTURED and not result.duplicate_delivery
+            result = _ingest_polled(
+                channel=channel, dedupe=dedupe, updated=updated, order=order, items=items, skus=skus
+            )
+            captured += bool(
+                result and result.status == InboundStatus.CAPTURED and not result.duplicate_delivery
+            )
         token = page.get("NextToken")
         if not token:
             break

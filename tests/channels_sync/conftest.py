@@ -6,30 +6,58 @@ import time_machine
 from django.utils import timezone
 
 from channels_sync import ratelimit
+from channels_sync.adapters import amazon as amazon_adapter
 from channels_sync.mock_servers import AmazonMock, MockServer, ShopifyMock, WooCommerceMock
+from channels_sync.mock_servers import amazon as amazon_mock
+from channels_sync.mock_servers import shopify as shopify_mock
+from channels_sync.mock_servers import woocommerce as woo_mock
 from channels_sync.models import Listing
 from tests.factories.channels_sync import channel_with_warehouses
 from tests.factories.inventory import ProductFactory
 from tests.scenarios import bin_of, small_warehouse
 
+SHOPIFY_TOKEN = "shpat_test"
+WOO_KEYS = {"ck_1": "cs_1"}
+LWA_CLIENT = ("amzn1.application-oa2-client.test", "lwa-test-secret")
+LWA_REFRESH = "Atzr|test-refresh"
+
+
+def shopify_mock_app(**kwargs):
+    return ShopifyMock(access_tokens=[SHOPIFY_TOKEN, shopify_mock.DEMO_ACCESS_TOKEN], **kwargs)
+
+
+def woo_mock_app(**kwargs):
+    return WooCommerceMock(keys={**WOO_KEYS, **woo_mock.DEMO_KEYS}, **kwargs)
+
+
+def amazon_mock_app(**kwargs):
+    return AmazonMock(
+        lwa_clients={
+            LWA_CLIENT[0]: LWA_CLIENT[1],
+            amazon_mock.DEMO_LWA_CLIENT_ID: amazon_mock.DEMO_LWA_CLIENT_SECRET,
+        },
+        refresh_tokens=[LWA_REFRESH, amazon_mock.DEMO_REFRESH_TOKEN],
+        **kwargs,
+    )
+
 
 @pytest.fixture(scope="session")
 def shopify_server():
-    server = MockServer(ShopifyMock()).start()
+    server = MockServer(shopify_mock_app()).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
 def woo_server():
-    server = MockServer(WooCommerceMock()).start()
+    server = MockServer(woo_mock_app()).start()
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="session")
 def amazon_server():
-    server = MockServer(AmazonMock()).start()
+    server = MockServer(amazon_mock_app()).start()
     yield server
     server.stop()
 
@@ -50,6 +78,13 @@ def woo(woo_server):
 def amazon(amazon_server):
     amazon_server.app.reset()
     return amazon_server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_lwa_tokens():
+    # Access tokens are cached per process; every test starts without one (mocks are reset).
+    amazon_adapter.TOKEN_CACHE.tokens.clear()
+    amazon_adapter.TOKEN_CACHE.refreshes = 0
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +139,7 @@ def shopify_channel(server, warehouse, code="shop-a", **kwargs):
         code=code,
         kind="shopify",
         base_url=server.url,
-        credentials={"access_token": "shpat_test", "location_id": "1"},
+        credentials={"access_token": SHOPIFY_TOKEN, "location_id": "1"},
         webhook_secret="shpss_secret",
         **kwargs,
     )
@@ -128,13 +163,33 @@ def amazon_channel(server, warehouse, code="amz-a", **kwargs):
         code=code,
         kind="amazon",
         base_url=server.url,
-        credentials={
-            "access_token": "Atza|x",
-            "seller_id": "S1",
-            "marketplace_id": "ATVPDKIKX0DER",
-        },
+        credentials=amazon_credentials(server),
         **kwargs,
     )
+
+
+def amazon_credentials(server, **overrides):
+    return {
+        "client_id": LWA_CLIENT[0],
+        "client_secret": LWA_CLIENT[1],
+        "refresh_token": LWA_REFRESH,
+        "lwa_endpoint": f"{server.url}/auth/o2/token",
+        "seller_id": "S1",
+        "marketplace_id": "ATVPDKIKX0DER",
+        **overrides,
+    }
+
+
+def woo_products(server, *products, variations_of=None):
+    """Put products (by our listing's ids) into the WooCommerce mock's catalogue."""
+    rows = []
+    for product in products:
+        listing = Listing.objects.filter(product=product, channel__kind="woocommerce").first()
+        pid = listing.external_product_id if listing else str(9000 + product.pk)
+        rows.append({"id": int(pid), "sku": product.sku, "stock_quantity": 0})
+        if variations_of is not None:
+            rows[-1]["parent_id"] = variations_of
+    httpx.post(f"{server.url}/_mock/products", json={"products": rows}).raise_for_status()
 
 
 def listed(channel, product=None, n=0, **kwargs):

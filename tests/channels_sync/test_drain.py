@@ -4,6 +4,7 @@ import httpx
 import pytest
 
 from channels_sync import ratelimit, selectors
+from channels_sync.adapters.woocommerce import WooCommerceAdapter
 from channels_sync.models import Listing, OutboxMessage
 from channels_sync.services import channel_reconcile, outbox_drain, outbox_message_retry
 from common.types import Actor
@@ -149,6 +150,16 @@ def test_woocommerce_batch_update_and_older_version_never_overwrites(woo, wareho
     channel = woo_channel(woo, warehouse)
     simple = listed(channel, external_variant_id="")
     variant = listed(channel)
+    httpx.post(
+        f"{woo.url}/_mock/products",
+        json={
+            "products": [
+                {"id": 9000 + simple.pk, "sku": simple.sku},
+                {"id": 9000 + variant.pk, "type": "variable"},
+                {"id": 8000 + variant.pk, "sku": variant.sku, "parent_id": 9000 + variant.pk},
+            ]
+        },
+    ).raise_for_status()
     stocked(simple, pick_bin, 7)
     stocked(variant, pick_bin, 2)
 
@@ -165,8 +176,8 @@ def test_woocommerce_batch_update_and_older_version_never_overwrites(woo, wareho
     )
 
     # a push carrying an older version than the store holds is refused by the store
-    httpx.post(
-        f"{woo.url}/wp-json/wc/v3/products/batch",
+    WooCommerceAdapter(base_url=woo.url, credentials=channel.credentials).client.post(
+        "/wp-json/wc/v3/products/batch",
         json={
             "update": [
                 {

@@ -72,7 +72,7 @@ def test_woocommerce_gets_a_tracking_note_and_completed_status_once(woo, warehou
 
     held = woo.app.orders[str(woo_order["id"])]
     assert held["status"] == "completed"
-    assert [n["note"] for n in held["_notes"]] == [
+    assert [n["note"] for n in woo.app.notes[str(woo_order["id"])]] == [
         f"Shipped with {shipment.carrier.code}, tracking 1ZWOO0001"
     ]
     assert {m["key"]: m["value"] for m in held["meta_data"]}["_tracking_number"] == "1ZWOO0001"

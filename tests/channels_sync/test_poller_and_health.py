@@ -47,7 +47,7 @@ def test_poller_honours_a_429_and_keeps_the_cursor(amazon, warehouse):
     from channels_sync.adapters.base import RateLimited
 
     channel = amazon_channel(amazon, warehouse)
-    fail(amazon, "429", retry_after=60)
+    fail(amazon, "429", retry_after=60, path="/orders")
 
     with pytest.raises(RateLimited):
         marketplace_poll(channel_id=channel.pk)

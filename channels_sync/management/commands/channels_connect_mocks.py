@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from channels_sync.selectors import channel_ids_pushed
 from channels_sync.services import channel_reconcile
-from channels_sync.services.demo import channels_connect_mocks
+from channels_sync.services.demo import channels_connect_mocks, mock_catalogue_seed
 from common.types import Actor
 
 
@@ -21,5 +21,6 @@ class Command(BaseCommand):
         codes = channels_connect_mocks(urls=urls, actor=Actor.system("channels_connect_mocks"))
         for code in codes:
             self.stdout.write(f"connected {code}")
+        mock_catalogue_seed(channel_codes=codes)
         for channel_id in channel_ids_pushed():
             channel_reconcile(channel_id=channel_id)
