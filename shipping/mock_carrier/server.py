@@ -10,6 +10,17 @@ Carrier API (JSON, `Authorization: Bearer <api key>` when the server has one):
   GET  /v2/trackers/{tracking_code}   → {tracking_code, status, tracking_details: [...]}
   POST /v2/scan_forms                 {"tracking_codes": [...], "ship_date"} → {id, tracking_codes}
 
+EasyPost's own shapes are accepted too, so the easypost client library works against it:
+  POST /v2/shipments    {"shipment": {to_address/from_address {street1, city, state, zip,
+                         country}, parcel {length, width, height in inches, weight in ounces}}}
+                         → 201 Shipment with `rates` (not bought; no tracking_code) or, with
+                         `service`, bought at once
+  POST /v2/shipments/{id}/buy {"rate": {"id"}}  → the Shipment with tracking_code, selected_rate
+  GET  /v2/shipments/{id}                       → the Shipment
+  POST /v2/trackers     {"tracker": {"tracking_code", "carrier"}} → Tracker
+Errors are EasyPost's envelope `{"error": {"code", "message", "errors": []}}`; a body that is
+not JSON is 400 and an unknown route 404: every request gets an answer.
+
 Test and demo controls (no auth):
   POST /_control/fail      {"mode": "500"|"429"|"slow"|"timeout", "count": n, "retry_after": s,
                             "delay": s, "path_prefix": "/v2/shipments"}  queue failures
@@ -24,6 +35,7 @@ Webhooks (`tracker.updated`) are POSTed to webhook_url with `X-Timestamp` and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
@@ -95,6 +107,8 @@ class CarrierState:
             self.shipments: dict[str, _Shipment] = {}
             self.by_tracking: dict[str, _Shipment] = {}
             self.idempotency: dict[str, str] = {}
+            self.quoted: dict[str, dict[str, Any]] = {}  # EasyPost-style shipments not bought
+            self.foreign: dict[str, dict[str, Any]] = {}  # trackers for other carriers' codes
             self.scan_forms: dict[str, list[str]] = {}
             self.failures: list[dict[str, Any]] = []
             self.requests: dict[str, int] = {}
@@ -208,15 +222,16 @@ class CarrierState:
     # -- carrier operations -------------------------------------------------------------------
     def quote(self, body: dict[str, Any]) -> list[dict[str, Any]]:
         shipment = body.get("shipment") or {}
-        parcels = [
-            Parcel(**{k: int(p[k]) for k in ("weight_g", "length_mm", "width_mm", "height_mm")})
-            for p in shipment.get("parcels", [])
-        ]
+        if not isinstance(shipment, dict):
+            raise ValueError("shipment must be an object")
+        parcels = _parcels(shipment)
         if not parcels:
             raise ValueError("shipment.parcels must not be empty")
         to = shipment.get("to_address") or {}
-        if not to.get("postal_code") or not to.get("country"):
-            raise ValueError("to_address needs postal_code and country")
+        if not isinstance(to, dict):
+            raise ValueError("to_address must be an object")
+        if not (to.get("postal_code") or to.get("zip")) or not to.get("country"):
+            raise ValueError("to_address needs postal_code (zip) and country")
         ship_date = date.fromisoformat(
             shipment.get("ship_date") or datetime.now(tz=UTC).date().isoformat()
         )
@@ -233,6 +248,67 @@ class CarrierState:
             }
             for spec in self.catalog.values()
         ]
+
+    def create_unbought(self, body: dict[str, Any]) -> dict[str, Any]:
+        """EasyPost's shipment.create without a service: the shipment with its rates."""
+        rates = self.quote(body)
+        sid = f"shp_{secrets.token_hex(8)}"
+        shipment = body.get("shipment") or {}
+        doc = {
+            "object": "Shipment",
+            "id": sid,
+            "mode": "test",
+            "created_at": datetime.now(tz=UTC).isoformat().replace("+00:00", "Z"),
+            "reference": shipment.get("reference"),
+            "to_address": shipment.get("to_address"),
+            "from_address": shipment.get("from_address"),
+            "parcel": shipment.get("parcel"),
+            "rates": [{**r, "shipment_id": sid} for r in rates],
+            "selected_rate": None,
+            "tracking_code": None,
+            "postage_label": None,
+            "status": "unknown",
+            "refund_status": None,
+            "_body": body,
+        }
+        with self.lock:
+            self.quoted[sid] = doc
+        return {k: v for k, v in doc.items() if not k.startswith("_")}
+
+    def buy_quoted(self, sid: str, rate_id: str, generation: int) -> _Shipment | None:
+        """EasyPost's shipment.buy: buy one of the rates a created shipment was given."""
+        with self.lock:
+            if sid in self.shipments:
+                return self.shipments[sid]
+            doc = self.quoted.get(sid)
+            rate = next((r for r in (doc or {}).get("rates", []) if r["id"] == rate_id), None)
+            if doc is None or rate is None:
+                return None
+            body = json.loads(json.dumps(doc["_body"]))
+            body.setdefault("shipment", {})["service"] = rate["service"]
+            shipment, _ = self.buy(body, f"buy:{sid}", generation)
+            # The bought shipment keeps the id EasyPost gave it at creation.
+            del self.shipments[shipment.id]
+            shipment.id = sid
+            self.shipments[sid] = shipment
+            self.idempotency[f"buy:{sid}"] = sid
+            return shipment
+
+    def foreign_tracker(self, code: str, data: dict[str, Any]) -> dict[str, Any]:
+        """A tracker for a code this carrier did not issue (EasyPost tracks any carrier's)."""
+        tracker = self.foreign.setdefault(
+            code,
+            {
+                "object": "Tracker",
+                "id": f"trk_{secrets.token_hex(8)}",
+                "tracking_code": code,
+                "status": "unknown",
+                "carrier": str(data.get("carrier") or "USPS"),
+                "est_delivery_date": None,
+                "tracking_details": [],
+            },
+        )
+        return dict(tracker)
 
     def buy(
         self, body: dict[str, Any], idempotency_key: str, generation: int
@@ -265,21 +341,61 @@ class CarrierState:
             return shipment, True
 
 
+def _parcels(shipment: dict[str, Any]) -> list[Parcel]:
+    """Metric `parcels` (ours) or EasyPost's imperial `parcel` (inches, ounces)."""
+    raw = shipment.get("parcels")
+    if raw is None and shipment.get("parcel") is not None:
+        raw = [shipment["parcel"]]
+    if not isinstance(raw, list):
+        raise ValueError("parcels must be a list")
+    out = []
+    for p in raw:
+        if not isinstance(p, dict):
+            raise ValueError("each parcel must be an object")
+        try:
+            if "weight_g" in p:
+                out.append(
+                    Parcel(
+                        **{k: int(p[k]) for k in ("weight_g", "length_mm", "width_mm", "height_mm")}
+                    )
+                )
+            else:
+                out.append(
+                    Parcel(
+                        weight_g=max(1, round(float(p["weight"]) * 28.349523125)),
+                        length_mm=max(1, round(float(p.get("length") or 1) * 25.4)),
+                        width_mm=max(1, round(float(p.get("width") or 1) * 25.4)),
+                        height_mm=max(1, round(float(p.get("height") or 1) * 25.4)),
+                    )
+                )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"parcel needs weight (and dimensions): {exc!r}") from exc
+        if out[-1].weight_g <= 0:
+            raise ValueError("parcel weight must be positive")
+    return out
+
+
 def _shipment_json(s: _Shipment) -> dict[str, Any]:
     return {
         "object": "Shipment",
         "id": s.id,
+        "mode": "test",
         "tracking_code": s.tracking_code,
         "status": s.status,
         "reference": s.reference,
         "refund_status": "submitted" if s.refunded else None,
         "selected_rate": {
+            "object": "Rate",
+            "id": f"rate_{s.service}_{s.id[4:12]}",
+            "shipment_id": s.id,
             "carrier": "MOCK",
             "service": s.service,
             "rate": str(s.rate),
             "currency": "USD",
             "delivery_date": s.delivery_date.isoformat(),
         },
+        "postage_label": {"object": "PostageLabel", "label_file_type": "application/pdf"},
+        "tracker": s.tracker(),
     }
 
 
@@ -304,30 +420,54 @@ class _Handler(BaseHTTPRequestHandler):
     def _error(
         self, status: int, code: str, message: str, headers: dict[str, str] | None = None
     ) -> None:
-        self._send(status, {"error": {"code": code, "message": message}}, headers)
+        self._send(status, {"error": {"code": code, "message": message, "errors": []}}, headers)
 
     def _body(self) -> dict[str, Any]:
-        length = int(self.headers.get("Content-Length") or 0)
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError as exc:
+            raise ValueError("Content-Length is not a number") from exc
+        if length < 0 or length > 10_000_000:
+            raise ValueError("Content-Length is out of range")
         raw = self.rfile.read(length) if length else b""
-        return json.loads(raw) if raw else {}
+        data = json.loads(raw) if raw.strip() else {}
+        if not isinstance(data, dict):
+            raise ValueError("the body must be a JSON object")
+        return data
 
     def _dispatch(self, method: str) -> None:
+        try:
+            self._dispatch_inner(method)
+        except Exception as exc:
+            logger.exception("mock carrier failed on %s %s", method, self.path)
+            with contextlib.suppress(OSError):
+                self._error(
+                    500, "INTERNAL_SERVER_ERROR", f"The mock carrier failed: {type(exc).__name__}"
+                )
+
+    def _dispatch_inner(self, method: str) -> None:
         state = self.server.state
         path = self.path.split("?", 1)[0]
         self.generation = state.generation
         try:
-            body = self._body() if method == "POST" else {}
-        except ValueError:
-            self._error(400, "invalid_json", "Body is not JSON.")
+            body = self._body() if method in ("POST", "PUT", "PATCH") else {}
+        except (ValueError, UnicodeDecodeError) as exc:
+            self.close_connection = True
+            self._error(400, "BAD_REQUEST", f"The request body is not valid JSON: {exc}")
             return
         if path.startswith("/_control/"):
             self._control(method, path, body)
             return
         with state.lock:
             state.requests[f"{method} {path}"] = state.requests.get(f"{method} {path}", 0) + 1
-        if state.api_key and self.headers.get("Authorization") != f"Bearer {state.api_key}":
-            self._error(401, "unauthorized", "Missing or wrong API key.")
-            return
+        if state.api_key:
+            auth = self.headers.get("Authorization") or ""
+            if not auth:
+                self._error(401, "APIKEY.REQUIRED", "No API key was given.")
+                return
+            if auth != f"Bearer {state.api_key}":
+                self._error(401, "APIKEY.INACTIVE", "The API key is not valid.")
+                return
         failure = state.take_failure(path)
         if failure:
             mode = failure.get("mode")
@@ -350,7 +490,7 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             self._api(method, path, body)
         except ValueError as exc:
-            self._error(422, "invalid_request", str(exc))
+            self._error(422, "SHIPMENT.INVALID_PARAMS", str(exc))
 
     def _api(self, method: str, path: str, body: dict[str, Any]) -> None:
         state = self.server.state
@@ -358,10 +498,46 @@ class _Handler(BaseHTTPRequestHandler):
         if method == "POST" and parts == ["v2", "rates"]:
             self._send(200, {"rates": state.quote(body)})
         elif method == "POST" and parts == ["v2", "shipments"]:
+            if not (body.get("shipment") or {}).get("service"):
+                # EasyPost: a shipment is created with its rates and bought later.
+                self._send(201, state.create_unbought(body))
+                return
             shipment, created = state.buy(
                 body, self.headers.get("Idempotency-Key", ""), self.generation
             )
             self._send(201 if created else 200, _shipment_json(shipment))
+        elif (
+            method == "POST"
+            and len(parts) == 4
+            and parts[:2] == ["v2", "shipments"]
+            and parts[3] == "buy"
+        ):
+            rate = body.get("rate") or {}
+            bought = state.buy_quoted(parts[2], str(rate.get("id", "")), self.generation)
+            if bought is None:
+                self._error(404, "NOT_FOUND", "No such shipment or rate.")
+                return
+            self._send(200, _shipment_json(bought))
+        elif method == "GET" and len(parts) == 3 and parts[:2] == ["v2", "shipments"]:
+            with state.lock:
+                shipment = state.shipments.get(parts[2])
+                quoted = state.quoted.get(parts[2])
+            if shipment is not None:
+                self._send(200, _shipment_json(shipment))
+            elif quoted is not None:
+                self._send(200, quoted)
+            else:
+                self._error(404, "NOT_FOUND", "The requested resource could not be found.")
+        elif method == "POST" and parts == ["v2", "trackers"]:
+            tracker = body.get("tracker") or {}
+            code = str(tracker.get("tracking_code") or "")
+            if not code:
+                self._error(422, "TRACKER.INVALID_PARAMS", "tracking_code is required.")
+                return
+            with state.lock:
+                known = state.by_tracking.get(code)
+                answer = known.tracker() if known else state.foreign_tracker(code, tracker)
+            self._send(200 if known else 201, answer)
         elif (
             method == "POST"
             and len(parts) == 4
@@ -450,6 +626,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         self._dispatch("POST")
+
+    def do_PUT(self) -> None:
+        self._dispatch("PUT")
+
+    def do_PATCH(self) -> None:
+        self._dispatch("PATCH")
+
+    def do_DELETE(self) -> None:
+        self._dispatch("DELETE")
 
 
 class _Server(ThreadingHTTPServer):
