@@ -8,9 +8,9 @@ Every request gets an HTTP answer: a body that is not JSON, a bad header or a bu
 becomes a 400 or 500 in the service's own error envelope (`MockApp.error`), never a dropped
 connection.
 
-Time: buckets and token expiry read `MockApp.now()` (wall clock + an offset that
-`POST /_mock/clock {"advance": seconds}` moves), so tests can expire tokens and refill throttle
-buckets without waiting.
+Time: buckets and token expiry read `MockApp.now()` / `monotonic()` (wall clock + an offset
+that `POST /_mock/clock {"advance": seconds}` moves; `{"freeze": true}` stops the clock), so
+tests can expire tokens, hold a bucket full and refill it without waiting.
 
 Webhook deliveries go through `MockApp.deliver_raw`: `POST /_mock/deliveries {"hold": true}`
 queues them instead of sending, and `POST /_mock/deliveries/release {"order": "fifo"|"reverse"|
@@ -131,19 +131,36 @@ class MockApp:
         self.lock = threading.RLock()
         self.base_url = ""
         self.clock_offset = 0.0
+        self.frozen: tuple[float, float] | None = None
         self.reset()
 
     # --- time -------------------------------------------------------------------------------
     def now(self) -> float:
         """Wall-clock seconds as the mock sees them (moved by /_mock/clock)."""
+        if self.frozen is not None:
+            return self.frozen[0] + self.clock_offset
         return time.time() + self.clock_offset
 
     def monotonic(self) -> float:
+        if self.frozen is not None:
+            return self.frozen[1] + self.clock_offset
         return time.monotonic() + self.clock_offset
+
+    def freeze(self, frozen: bool) -> None:
+        """Stop (or restart) the mock's clock: buckets neither leak nor refill, tokens do not
+        age, until the clock is advanced by hand."""
+        with self.lock:
+            if frozen and self.frozen is None:
+                self.frozen = (time.time(), time.monotonic())
+            elif not frozen and self.frozen is not None:
+                self.clock_offset += time.time() - self.frozen[0]
+                self.clock_offset -= time.time() - self.frozen[0]
+                self.frozen = None
 
     def reset(self) -> None:
         with self.lock:
             self.clock_offset = 0.0
+            self.frozen = None
             self.requests: list[dict] = []
             self.failures: list[dict] = []
             self.hold_deliveries = False
@@ -210,6 +227,8 @@ class MockApp:
                 advance = float(data.get("advance", 0))
             except (TypeError, ValueError):
                 return Response(400, {"error": "advance must be a number of seconds"})
+            if "freeze" in data:
+                self.freeze(bool(data["freeze"]))
             with self.lock:
                 self.clock_offset += advance
             return Response(200, {"offset": self.clock_offset, "now": self.now()})

@@ -456,7 +456,7 @@ class ShopifyMock(MockApp):
                 },
             )
         with self.lock:
-            context = {"counted": 0}
+            context = {"counted": 0, "returned": {}}
             result = execute(
                 gql.SCHEMA,
                 document,
@@ -465,7 +465,12 @@ class ShopifyMock(MockApp):
                 operation_name=body.get("operationName"),
                 context_value=context,
             )
-        actual = min(requested, max(1, context["counted"] + _root_objects(document)))
+        actual = min(
+            requested,
+            gql.requested_cost(
+                document, variables, body.get("operationName"), returned=context["returned"]
+            ),
+        )
         self.graphql_bucket.refund(requested - actual)
         answer: dict = {}
         if result.errors:
@@ -502,7 +507,9 @@ class ShopifyMock(MockApp):
                 rows.sort(key=lambda o: o[key])
             if args.get("reverse"):
                 rows.reverse()
-            return _connection([self._gql_order(o) for o in rows], args, context, prefix="order")
+            page = _connection([self._gql_order(o) for o in rows], args, context, prefix="order")
+            context["returned"]["orders"] = len(page["nodes"])
+            return page
 
         def order(info: Any, id: str) -> dict | None:
             raw = self.orders.get(_num(id))
@@ -1287,7 +1294,3 @@ def _cursor_index(cursor: str, cursors: list[str]) -> int:
     if cursor not in cursors:
         raise GraphQLError("Invalid cursor for current pagination sort.")
     return cursors.index(cursor)
-
-
-def _root_objects(document: Any) -> int:
-    return 1

@@ -218,8 +218,15 @@ def _list_len(field: FieldNode, name: str, variables: dict) -> int:
     return 1
 
 
-def requested_cost(document: Any, variables: dict, operation_name: str | None = None) -> int:
-    """Shopify's requestedQueryCost for the operation that will run."""
+def requested_cost(
+    document: Any,
+    variables: dict,
+    operation_name: str | None = None,
+    *,
+    returned: dict[str, int] | None = None,
+) -> int:
+    """Shopify's requestedQueryCost for the operation that will run; with `returned` (root
+    connection field → nodes it returned) the actual cost, counting what came back."""
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -230,14 +237,16 @@ def requested_cost(document: Any, variables: dict, operation_name: str | None = 
     if op is None:
         return 0
     root = SCHEMA.mutation_type if op.operation.value == "mutation" else SCHEMA.query_type
-    cost = _selection_cost(op.selection_set, root, fragments, variables)
+    cost = _selection_cost(op.selection_set, root, fragments, variables, returned or {})
     if op.operation.value == "mutation":
         # A mutation field costs 10 (counted as an object, 1, above).
         cost += 9 * len(op.selection_set.selections)
     return cost
 
 
-def _selection_cost(selection_set: Any, parent: Any, fragments: dict, variables: dict) -> int:
+def _selection_cost(
+    selection_set: Any, parent: Any, fragments: dict, variables: dict, returned: dict | None = None
+) -> int:
     if selection_set is None or parent is None:
         return 0
     total = 0
@@ -254,6 +263,8 @@ def _selection_cost(selection_set: Any, parent: Any, fragments: dict, variables:
                 continue
             if named.name.endswith("Connection"):
                 size = _int_arg(sel, "first", variables) or _int_arg(sel, "last", variables) or 0
+                if returned and name in returned:
+                    size = returned[name]
                 total += 2 + size * _connection_node_cost(sel, named, fragments, variables)
                 continue
             child = _selection_cost(sel.selection_set, _object_of(named), fragments, variables)

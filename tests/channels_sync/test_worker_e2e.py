@@ -226,6 +226,14 @@ def test_failures_converge_to_exactly_the_true_values_in_order(servers, transact
         for channel in channels:
             for p in products:
                 listed(channel, p)
+        # the store has these products (as variations) before we push their stock
+        httpx.post(
+            f"{servers['woocommerce'].url}/_mock/products",
+            json={
+                "products": [{"id": 9000 + p.pk, "type": "variable"} for p in products]
+                + [{"id": 8000 + p.pk, "sku": p.sku, "parent_id": 9000 + p.pk} for p in products]
+            },
+        ).raise_for_status()
         for p in products:
             stocked(p, bins[0], 10)
         for n in range(3):
