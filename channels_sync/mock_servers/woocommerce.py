@@ -210,7 +210,10 @@ class WooCommerceMock(MockApp):
         if denied is not None:
             return denied
         method = request.method
-        data = request.json_object() if method in ("POST", "PUT") else {}
+        try:
+            data = request.json_object() if method in ("POST", "PUT") else {}
+        except BadRequest:
+            return self.error(400, "Invalid JSON body passed.", code="rest_invalid_json")
         sub = path[len(API) :]
         with self.lock:
             if sub == "/products" and method == "GET":
@@ -280,7 +283,7 @@ class WooCommerceMock(MockApp):
                     if failure:
                         return failure
                 if method in ("GET", "PUT"):
-                    return Response(200, order)
+                    return Response(200, _public(order))
         return self.error(404, "No route was found matching the URL and request method.")
 
     def _list(self, request: Request, rows: list[dict], route: str) -> Response:
@@ -329,7 +332,7 @@ class WooCommerceMock(MockApp):
             if q.get(key):
                 bound = _iso(q[key], key)
                 rows = [o for o in rows if o[field] > bound]
-        return self._list(request, rows, "orders")
+        return self._list(request, [_public(o) for o in rows], "orders")
 
     def _batch(self, data: dict, *, parent: str | None) -> Response:
         total = sum(len(data.get(k) or []) for k in ("create", "update", "delete"))
