@@ -4,54 +4,47 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
 
-from orders.models import FulfillmentRequest, Order, OrderLine, ReturnAuthorization
+from orders import selectors as orders_selectors
+from orders.choices import HoldKind
+from orders.models import FulfillmentRequest, Order, ReturnAuthorization
 from orders.states import FulfillmentRequestStatus, OrderStatus, ReturnStatus
 
 
 class OrderFilterSet(django_filters.FilterSet):
-    # a column of the order itself: no join, so no DISTINCT (which costs a sort of every row)
-    status = django_filters.MultipleChoiceFilter(choices=OrderStatus.choices, distinct=False)
-    channel = django_filters.CharFilter(method="filter_channel", help_text="Channel code")
-    created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
-    created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")
-    placed_after = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="gte")
-    placed_before = django_filters.IsoDateTimeFilter(field_name="placed_at", lookup_expr="lt")
-    sku = django_filters.CharFilter(method="filter_sku", help_text="Orders with a line of this SKU")
-    email = django_filters.CharFilter(method="filter_email", help_text="Customer e-mail (any case)")
-    number = django_filters.CharFilter(method="filter_number", help_text="Order number (any case)")
-    external_id = django_filters.CharFilter(field_name="external_id")
+    """The order list's filters (API and screens). Each has an index that yields its rows in
+    the list's order, for the first page and deep in history; `orders.selectors.order_list_page`
+    reads the pages, `order_list_filter` applies them (see docs/orders.md)."""
+
+    status = django_filters.MultipleChoiceFilter(
+        choices=OrderStatus.choices, help_text="Repeatable: any of these statuses"
+    )
+    channel = django_filters.CharFilter(help_text="Channel code")
+    warehouse = django_filters.CharFilter(
+        help_text="Warehouse code: orders with a fulfillment request there"
+    )
+    created_after = django_filters.IsoDateTimeFilter()
+    created_before = django_filters.IsoDateTimeFilter()
+    placed_after = django_filters.IsoDateTimeFilter(help_text="Pages by placed_at, newest first")
+    placed_before = django_filters.IsoDateTimeFilter()
+    promised_after = django_filters.IsoDateTimeFilter(
+        help_text="Promised ship-by window; pages by promised_ship_by, latest first"
+    )
+    promised_before = django_filters.IsoDateTimeFilter()
+    hold_kind = django_filters.ChoiceFilter(
+        choices=HoldKind.choices, help_text="Orders with an active hold of this kind"
+    )
+    sku = django_filters.CharFilter(help_text="Orders with a line of this SKU")
+    email = django_filters.CharFilter(help_text="Customer e-mail (any case)")
+    number = django_filters.CharFilter(help_text="Order number (any case)")
+    external_id = django_filters.CharFilter(help_text="The channel's order id (any case)")
 
     class Meta:
         model = Order
-        fields = ["status", "channel", "sku", "email", "number", "external_id"]
+        fields: list[str] = []
 
-    def filter_channel(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
-        # The channel's id as a literal, not a join on its code: the planner then knows from the
-        # column statistics how few orders a small channel has and reads them through the
-        # channel index, instead of walking every order newest first (170 ms at 200,000 orders
-        # for a channel with none). A channel without orders has no id to find here: empty.
-        found = list(
-            Order.objects.filter(channel__code=value)
-            .order_by()
-            .values_list("channel_id", flat=True)[:1]
-        )
-        return queryset.filter(channel_id=found[0]) if found else queryset.none()
-
-    def filter_email(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
-        # Matches the LOWER(customer_email) index; `iexact` would compile to UPPER() = UPPER().
-        return queryset.alias(email_lower=Lower("customer_email")).filter(
-            email_lower=value.strip().lower()
-        )
-
-    def filter_number(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
-        # Order numbers are issued upper-case: an exact match on the unique index.
-        return queryset.filter(number=value.strip().upper())
-
-    def filter_sku(self, queryset: QuerySet[Order], name: str, value: str) -> QuerySet[Order]:
-        # A subquery, not a join: no duplicate orders and no DISTINCT over wide rows.
-        return queryset.filter(pk__in=OrderLine.objects.filter(sku=value).values("order_id"))
+    def filter_queryset(self, queryset: QuerySet[Order]) -> QuerySet[Order]:
+        return orders_selectors.order_list_filter(queryset=queryset, filters=self.form.cleaned_data)
 
 
 class FulfillmentRequestFilterSet(django_filters.FilterSet):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Right, Upper
 
 from orders.choices import HoldScope, RoutingTrigger
@@ -53,25 +56,274 @@ def order_list_for_api(*, channel_id: int | None = None) -> QuerySet[Order]:
     return qs
 
 
+# --- the order list: keyset pages on an index per filter --------------------------------------
+
+# The columns a list row shows; everything nested (lines, holds, fulfillment) is the detail's.
+ORDER_LIST_COLUMNS = (
+    "id",
+    "number",
+    "external_id",
+    "channel_id",
+    "status",
+    "customer_name",
+    "customer_email",
+    "customer_phone",
+    "currency",
+    "total",
+    "payment_status",
+    "service_level",
+    "priority",
+    "placed_at",
+    "promised_ship_by",
+    "created_at",
+)
+
+# Each ordering is newest first on an index: the pk, or (time, id) for a window on that time.
+ORDER_LIST_ORDERINGS: dict[str, tuple[str, ...]] = {
+    "id": ("id",),
+    "placed": ("placed_at", "id"),
+    "promised": ("promised_ship_by", "id"),
+    "created": ("created_at", "id"),
+}
+
+
+@dataclass(frozen=True)
+class OrderListPage:
+    """One page of list rows (dicts of ORDER_LIST_COLUMNS plus `channel`), newest first."""
+
+    rows: list[dict[str, Any]]
+    ordering: str
+    has_more: bool  # rows beyond this page in the direction read
+
+
+def order_list_ordering(filters: dict[str, Any]) -> str:
+    """The ordering a filter set pages by: a window on a time orders by that time."""
+    for name, prefix in (("placed", "placed"), ("promised", "promised"), ("created", "created")):
+        if filters.get(f"{prefix}_after") or filters.get(f"{prefix}_before"):
+            return name
+    return "id"
+
+
+def _keyset(ordering: str, key: tuple[Any, ...], backwards: bool) -> Q | RawSQL:
+    """Rows after `key` in the page direction (`backwards`: before it), as an index condition."""
+    op = ">" if backwards else "<"
+    if ordering == "id":
+        return Q(id__gt=key[0]) if backwards else Q(id__lt=key[0])
+    column = ORDER_LIST_ORDERINGS[ordering][0]
+    # As the database stores the time (SQLite: a UTC text), since a raw parameter is not
+    # converted by the field.
+    when = Order._meta.get_field(column).get_db_prep_value(key[0], connection)
+    # A row comparison is one range on the (time, id) index; (a < x OR a = x AND id < y) is not.
+    # The column comes from ORDER_LIST_ORDERINGS, the values are parameters.
+    return RawSQL(  # noqa: S611
+        f'("orders_order"."{column}", "orders_order"."id") {op} (%s, %s)',
+        [when, key[1]],
+        output_field=BooleanField(),
+    )
+
+
+def order_list_filter(
+    *,
+    queryset: QuerySet[Order],
+    filters: dict[str, Any],
+    id_bound: tuple[str, int] | None = None,
+) -> QuerySet[Order]:
+    """Apply the order list's filters, each on its own index (docs/orders.md).
+
+    `id_bound` (`"lt"`/`"gt"`, id) repeats the keyset position inside the sub-queries of the
+    filters on other tables (SKU, warehouse, hold kind), so each reads its index from the
+    cursor on instead of every row of that SKU, warehouse or kind.
+    """
+    qs = queryset
+    f = filters
+    if f.get("status"):
+        qs = qs.filter(status__in=f["status"])
+    if f.get("channel"):
+        # The channel's id as a literal, not a join on its code: the planner then reads a
+        # small channel through the (channel, id) index instead of walking every order.
+        found = list(
+            Order.objects.filter(channel__code=f["channel"])
+            .order_by()
+            .values_list("channel_id", flat=True)[:1]
+        )
+        qs = qs.filter(channel_id=found[0]) if found else qs.none()
+    if f.get("email"):
+        # Matches the LOWER(customer_email) index; `iexact` would compile to UPPER() = UPPER().
+        qs = qs.alias(email_lower=Lower("customer_email")).filter(
+            email_lower=f["email"].strip().lower()
+        )
+    if f.get("number"):
+        qs = qs.filter(number=f["number"].strip().upper())  # issued upper-case: unique index
+    if f.get("external_id"):
+        qs = qs.alias(external_upper=Upper("external_id")).filter(
+            external_upper=f["external_id"].strip().upper()
+        )
+    for name, column in (("placed", "placed_at"), ("promised", "promised_ship_by")):
+        if f.get(f"{name}_after"):
+            qs = qs.filter(**{f"{column}__gte": f[f"{name}_after"]})
+        if f.get(f"{name}_before"):
+            qs = qs.filter(**{f"{column}__lt": f[f"{name}_before"]})
+    if f.get("created_after"):
+        qs = qs.filter(created_at__gte=f["created_after"])
+    if f.get("created_before"):
+        qs = qs.filter(created_at__lt=f["created_before"])
+    for sub in _other_table_filters(filters=f, id_bound=id_bound):
+        qs = qs.filter(pk__in=sub) if sub is not None else qs.none()
+    return qs
+
+
+OTHER_TABLE_FILTERS = ("sku", "warehouse", "hold_kind")
+
+
+def _other_table_filters(
+    *, filters: dict[str, Any], id_bound: tuple[str, int] | None
+) -> list[QuerySet[Any] | None]:
+    """Order ids (newest first) from the (key, order_id) index of each filter on another table;
+    None for a key that matches nothing (an unknown warehouse)."""
+    f = filters
+    bound = {f"order_id__{id_bound[0]}": id_bound[1]} if id_bound else {}
+    subs: list[QuerySet[Any] | None] = []
+    if f.get("sku"):
+        subs.append(OrderLine.objects.filter(sku=f["sku"], **bound))
+    if f.get("warehouse"):
+        warehouse_id = list(
+            FulfillmentRequest.objects.filter(warehouse__code=f["warehouse"])
+            .order_by()
+            .values_list("warehouse_id", flat=True)[:1]
+        )
+        subs.append(
+            FulfillmentRequest.objects.filter(warehouse_id=warehouse_id[0], **bound)
+            if warehouse_id
+            else None
+        )
+    if f.get("hold_kind"):
+        subs.append(Hold.objects.filter(kind=f["hold_kind"], released_at__isnull=True, **bound))
+    return [None if sub is None else sub.order_by("-order_id").values("order_id") for sub in subs]
+
+
+def order_list_page(
+    *,
+    filters: dict[str, Any],
+    channel_id: int | None = None,
+    after: tuple[Any, ...] | None = None,
+    backwards: bool = False,
+    limit: int = 50,
+) -> OrderListPage:
+    """One page of the order list: `limit` rows from the keyset position `after`, newest first.
+
+    The ordering follows the filters (order_list_ordering); `after` is the ordering's key of
+    the row the page starts after (`backwards`: the rows just before it, still returned newest
+    first). Never counts. Several statuses are read one status at a time on the (status, id)
+    index and merged, since an `IN` over several cannot come out of one index in id order.
+    """
+    ordering = order_list_ordering(filters)
+    fields = ORDER_LIST_ORDERINGS[ordering]
+    sign = "" if backwards else "-"
+    order_by = [sign + name for name in fields]
+    base = Order.objects.all()
+    if channel_id is not None:
+        base = base.filter(channel_id=channel_id)
+    id_bound = None
+    if after is not None and ordering == "id":
+        id_bound = ("gt" if backwards else "lt", after[0])
+    statuses = list(filters.get("status") or [])
+    others = {k: v for k, v in filters.items() if k != "status"}
+    given = [k for k, v in filters.items() if v not in (None, "", [])]
+    if ordering == "id" and len(given) == 1 and given[0] in OTHER_TABLE_FILTERS:
+        # The only filter is on another table: its index yields the page's order ids in order
+        # (distinct, from the cursor on), so read those first and then only their rows. The
+        # planner, left to join, may fetch every order of a popular SKU and sort them.
+        (sub,) = _other_table_filters(filters=others, id_bound=id_bound)
+        if sub is not None:
+            sub = sub.order_by("order_id" if backwards else "-order_id").distinct()
+        ids = [] if sub is None else [r["order_id"] for r in sub[: limit + 1]]
+        others = {}
+        base = base.filter(pk__in=ids)
+    base = order_list_filter(queryset=base, filters=others, id_bound=id_bound)
+    if after is not None:
+        base = base.filter(_keyset(ordering, after, backwards))
+    per_status = (
+        [base.filter(status=status) for status in statuses]
+        if len(statuses) > 1 and ordering == "id"
+        else [base.filter(status__in=statuses) if statuses else base]
+    )
+    rows: list[dict[str, Any]] = []
+    for qs in per_status:
+        rows.extend(qs.order_by(*order_by).values(*ORDER_LIST_COLUMNS)[: limit + 1])
+    if len(per_status) > 1:
+        rows.sort(key=lambda r: tuple(r[name] for name in fields), reverse=not backwards)
+        rows = rows[: limit + 1]
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    if backwards:
+        rows.reverse()
+    channels = Order._meta.get_field("channel").related_model  # no import up to channels_sync
+    codes = dict(
+        channels.objects.filter(pk__in={r["channel_id"] for r in rows}).values_list("pk", "code")
+    )
+    for row in rows:
+        row["channel"] = codes.get(row["channel_id"], "")
+    return OrderListPage(rows=rows, ordering=ordering, has_more=has_more)
+
+
+def order_list_key(row: dict[str, Any], ordering: str) -> tuple[Any, ...]:
+    """The keyset key of a list row in an ordering (what a cursor carries)."""
+    return tuple(row[name] for name in ORDER_LIST_ORDERINGS[ordering])
+
+
 # How many ids one lookup kind may contribute before the newest `limit` are chosen among them:
 # exact keys match a handful of orders; a common name substring could match thousands.
 SEARCH_CANDIDATES_PER_KIND = 1000
 
 
+def _is_name_like(q: str) -> bool:
+    digits = any(ch.isdigit() for ch in q)
+    looks_like_a_code = " " not in q and digits  # SO-…, 1Z…, +1650…: not a name
+    return len(q) >= 3 and any(ch.isalpha() for ch in q) and not looks_like_a_code
+
+
+def _name_typed(q: str) -> str:
+    return " ".join(q.lower().split())
+
+
+def _name_starts_with(q: str) -> QuerySet[Any]:
+    """Orders whose customer name starts with the text, any case, newest first (Postgres: the
+    `order_name_prefix` btree on LOWER(customer_name) text_pattern_ops, migration 0004)."""
+    return (
+        Order.objects.alias(k=Lower("customer_name"))
+        .filter(k__startswith=_name_typed(q))
+        .order_by("-pk")
+        .values_list("pk")
+    )
+
+
+def _name_contains(q: str) -> QuerySet[Any]:
+    """Orders whose customer name contains the text anywhere, newest first (Postgres: the
+    pg_trgm GIN `order_name_upper_trgm` on UPPER(customer_name), migration 0003)."""
+    return (
+        Order.objects.filter(customer_name__icontains=_name_typed(q))
+        .order_by("-pk")
+        .values_list("pk")
+    )
+
+
 def _search_lookups(q: str) -> list[QuerySet[Any]]:
-    """One index-backed query of order ids per kind the text could be (see Order.Meta.indexes).
+    """One index-backed query of order ids (newest first) per kind the text could be.
 
     Each is a single index lookup; OR-ing them in one WHERE (across the shipment join) would
-    make Postgres walk every order instead.
+    make Postgres walk every order instead. A name is looked up by how it starts here; only
+    when that finds too few does `order_search` look for it inside names (`_name_contains`).
     """
     lookups: list[QuerySet[Any]] = []
-    orders = Order.objects.all()
+    orders = Order.objects.order_by("-pk")
     if "@" in q:
         return [orders.alias(k=Lower("customer_email")).filter(k=q.lower()).values_list("pk")]
     lookups.append(orders.filter(number=q.upper()).values_list("pk"))
     lookups.append(orders.alias(k=Upper("external_id")).filter(k=q.upper()).values_list("pk"))
     lookups.append(
-        OrderShipment.objects.filter(tracking_number__in={q, q.upper()}).values_list("order_id")
+        OrderShipment.objects.filter(tracking_number__in={q, q.upper()})
+        .order_by("-order_id")
+        .values_list("order_id")
     )
     digits = "".join(ch for ch in q if ch.isdigit())
     if len(digits) >= 7:
@@ -82,9 +334,8 @@ def _search_lookups(q: str) -> list[QuerySet[Any]]:
         lookups.append(
             orders.alias(k=Right("customer_phone_digits", 8)).filter(k__in=tails).values_list("pk")
         )
-    looks_like_a_code = " " not in q and bool(digits)  # SO-…, 1Z…, +1650…: not a name
-    if len(q) >= 3 and any(ch.isalpha() for ch in q) and not looks_like_a_code:
-        lookups.append(orders.filter(customer_name__icontains=q).values_list("pk"))
+    if _is_name_like(q):
+        lookups.append(_name_starts_with(q))
     return lookups
 
 
@@ -92,8 +343,10 @@ def order_search(*, query: str, limit: int = 50) -> QuerySet[Order]:
     """Find orders by number, external id, email, customer name, phone or tracking number.
 
     Newest first. The text's shape picks the kinds worth trying (an e-mail address is only an
-    e-mail address); each kind is one index lookup (a pg_trgm GIN index serves name substrings
-    on Postgres), and the newest `limit` orders among the matches are returned.
+    e-mail address); each kind is one index lookup of at most SEARCH_CANDIDATES_PER_KIND ids,
+    newest first, and the newest `limit` orders among the matches are returned. A name is
+    matched from its start (the btree prefix index: "grace hop" finds Grace Hopper); when that
+    finds fewer than `limit`, inside names too (pg_trgm: "hopper" finds her as well).
     """
     q = (query or "").strip()
     if not q:
@@ -101,10 +354,11 @@ def order_search(*, query: str, limit: int = 50) -> QuerySet[Order]:
     ids: set[int] = set()
     for lookup in _search_lookups(q):
         ids.update(pk for (pk,) in lookup[:SEARCH_CANDIDATES_PER_KIND])
+    if _is_name_like(q) and len(ids) < limit:
+        ids.update(pk for (pk,) in _name_contains(q)[:limit])
+    newest = sorted(ids, reverse=True)[:limit]  # ids rise with capture: read only these rows
     return (
-        Order.objects.select_related("channel")
-        .filter(pk__in=ids)
-        .order_by("-created_at", "-id")[:limit]
+        Order.objects.select_related("channel").filter(pk__in=newest).order_by("-created_at", "-id")
     )
 
 

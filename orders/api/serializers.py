@@ -17,6 +17,7 @@ from orders.models import (
     ReturnAuthorization,
     ReturnLine,
 )
+from orders.states import OrderStatus
 
 # --- input ---------------------------------------------------------------------------------
 
@@ -324,6 +325,37 @@ class OrderSerializer(serializers.ModelSerializer):
         if holds is None:
             holds = list(obj.holds.filter(released_at__isnull=True).prefetch_related("lines"))
         return HoldSerializer(holds, many=True).data
+
+
+class OrderListCustomerSerializer(serializers.Serializer):
+    email = serializers.CharField(source="customer_email")
+    name = serializers.CharField(source="customer_name")
+    phone = serializers.CharField(source="customer_phone")
+
+
+class OrderListItemSerializer(serializers.Serializer):
+    """One row of the order list: what a list row shows. Lines, holds and fulfillment are on
+    the order's own endpoint (`GET /orders/{number}/`)."""
+
+    number = serializers.CharField()
+    external_id = serializers.CharField()
+    channel = serializers.CharField(help_text="Channel code")
+    status = serializers.ChoiceField(choices=OrderStatus.choices)
+    customer = OrderListCustomerSerializer(source="*")
+    currency = serializers.CharField()
+    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
+    service_level = serializers.CharField()
+    priority = serializers.IntegerField()
+    placed_at = serializers.DateTimeField()
+    promised_ship_by = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class OrderListPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="The next (older) page, or null")
+    previous = serializers.URLField(allow_null=True, help_text="The previous (newer) page")
+    results = OrderListItemSerializer(many=True)
 
 
 class OrderEventSerializer(serializers.ModelSerializer):

@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,12 +20,13 @@ from channels_sync.auth import request_channel
 from channels_sync.models import Channel
 from common.api.pagination import CreatedCursorPagination
 from common.api.permissions import IsCustomerDataRole, IsOps, IsOpsOrChannel, IsWarehouseRole
-from common.api.serializers import error_responses
+from common.api.serializers import ErrorResponseSerializer, error_responses
 from common.exceptions import DomainError, InvalidInput
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from orders import selectors as orders_selectors
 from orders import services as orders_services
+from orders.api import pagination as list_pages
 from orders.api import serializers as s
 from orders.filters import FulfillmentRequestFilterSet, OrderFilterSet, ReturnFilterSet
 from orders.models import CartReservation, FulfillmentRequest, Hold, Order, ReturnAuthorization
@@ -80,8 +82,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     lookup_field = "number"
     serializer_class = s.OrderSerializer
-    filterset_class = OrderFilterSet
-    pagination_class = CreatedCursorPagination
+    filterset_class = OrderFilterSet  # list() applies it itself (keyset pages, see there)
+    pagination_class = None
     permission_classes = [IsCustomerDataRole]
 
     def get_permissions(self):  # type: ignore[no-untyped-def]
@@ -98,11 +100,51 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return Response(s.OrderSerializer(fresh).data, status=code)
 
     @extend_schema(
-        summary="List orders (cursor-paginated; filter by status, channel, dates, SKU, email, number)",
-        responses={200: s.OrderSerializer(many=True), **error_responses(400, 401, 403)},
+        summary="List orders: lean rows, newest first, keyset-paginated (never counted)",
+        description=(
+            "Pages by id, or by placed_at / promised_ship_by / created_at when that window is "
+            "given; follow `next` and `previous`. Each filter reads its own index, so a page "
+            "deep in history costs what the first does. Lines, holds and fulfillment are on "
+            "`GET /orders/{number}/`."
+        ),
+        parameters=[
+            OpenApiParameter("cursor", OpenApiTypes.STR, description="From `next` / `previous`"),
+            OpenApiParameter(
+                "page_size",
+                OpenApiTypes.INT,
+                description=f"Rows per page, 1–{list_pages.MAX_PAGE_SIZE} "
+                f"(default {list_pages.PAGE_SIZE})",
+            ),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="Same as page_size"),
+        ],
+        responses={
+            200: s.OrderListPageSerializer,
+            404: OpenApiResponse(ErrorResponseSerializer, description="Invalid cursor"),
+            **error_responses(400, 401, 403, 429),
+        },
     )
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        return super().list(request, *args, **kwargs)
+        filterset = OrderFilterSet(request.query_params, queryset=Order.objects.none())
+        if not filterset.is_valid():
+            raise ValidationError(filterset.errors)
+        filters = filterset.form.cleaned_data
+        limit = list_pages.page_size(request)
+        ordering = orders_selectors.order_list_ordering(filters)
+        after, backwards = None, False
+        token = request.query_params.get(list_pages.CURSOR)
+        if token:
+            after, backwards = list_pages.decode(token, ordering=ordering)
+        channel = request_channel(request)
+        page = orders_selectors.order_list_page(
+            filters=filters,
+            channel_id=channel.pk if channel else None,
+            after=after,
+            backwards=backwards,
+            limit=limit,
+        )
+        nxt, prev = list_pages.links(request, page, after=after, backwards=backwards)
+        results = s.OrderListItemSerializer(page.rows, many=True).data
+        return Response({"next": nxt, "previous": prev, "results": results})
 
     @extend_schema(
         summary="Read one order",

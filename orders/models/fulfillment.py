@@ -38,7 +38,11 @@ class FulfillmentRequest(TimeStampedModel):
                 condition=Q(status__in=FulfillmentRequestStatus.values), name="fr_status_valid"
             )
         ]
-        indexes = [models.Index(fields=["warehouse", "status"])]
+        indexes = [
+            models.Index(fields=["warehouse", "status"]),
+            # ?warehouse= on the order list: a warehouse's orders newest first
+            models.Index(fields=["warehouse", "order"], name="fr_warehouse_order"),
+        ]
 
     def __str__(self) -> str:
         return self.number

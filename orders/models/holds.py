@@ -51,7 +51,15 @@ class Hold(TimeStampedModel):
                 name="hold_fr_scope_has_fr",
             ),
         ]
-        indexes = [models.Index(fields=["order", "released_at"])]
+        indexes = [
+            models.Index(fields=["order", "released_at"]),
+            # ?hold_kind= on the order list: orders with an active hold of a kind, newest first
+            models.Index(
+                fields=["kind", "order"],
+                condition=Q(released_at__isnull=True),
+                name="hold_active_kind_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         state = "released" if self.released_at else "active"

@@ -17,7 +17,10 @@ class Order(TimeStampedModel):
     """One customer order from one channel (unique per channel by its external id)."""
 
     channel = models.ForeignKey(
-        "channels_sync.Channel", on_delete=models.PROTECT, related_name="orders"
+        "channels_sync.Channel",
+        on_delete=models.PROTECT,
+        related_name="orders",
+        db_index=False,  # (channel, id) below serves it
     )
     external_id = models.CharField(max_length=100)
     number = models.CharField(max_length=24, unique=True)
@@ -44,7 +47,7 @@ class Order(TimeStampedModel):
         max_length=12, choices=PaymentStatus.choices, default=PaymentStatus.PENDING
     )
     priority = models.SmallIntegerField(default=0, help_text="Higher is more urgent")
-    placed_at = models.DateTimeField(db_index=True)
+    placed_at = models.DateTimeField()
     fraud_score = models.PositiveSmallIntegerField(default=0)
     exchange_for = models.ForeignKey(
         "orders.ReturnAuthorization",
@@ -69,12 +72,18 @@ class Order(TimeStampedModel):
             ),
             models.CheckConstraint(condition=Q(total__gte=0), name="order_total_nonneg"),
         ]
+        # The order list (orders.selectors.order_list_page) pages newest first by id, or by
+        # (placed_at, id) / (promised_ship_by, id) / (created_at, id) for a window on that
+        # time; each filter has an index that yields its rows in that order (docs/orders.md).
         # Customer-service lookups (orders.selectors.order_search) use one index per kind:
-        # number (unique), these expression indexes, and on Postgres a pg_trgm GIN index on
-        # UPPER(customer_name) for name substrings (migration 0003, Postgres only).
+        # number (unique), the expression indexes below, and on Postgres two name indexes
+        # (migrations 0003 and 0004, Postgres only): LOWER(customer_name) text_pattern_ops for
+        # names starting with the typed text, pg_trgm GIN on UPPER(customer_name) for the rest.
         indexes = [
-            models.Index(fields=["status", "created_at"]),
-            models.Index(fields=["channel", "created_at"]),
+            models.Index(fields=["status", "id"], name="order_status_id"),
+            models.Index(fields=["channel", "id"], name="order_channel_id"),
+            models.Index(fields=["placed_at", "id"], name="order_placed_id"),
+            models.Index(fields=["promised_ship_by", "id"], name="order_promised_id"),
             models.Index(Upper("external_id"), name="order_external_id_upper"),
             models.Index(Lower("customer_email"), name="order_email_lower"),
             models.Index(Right("customer_phone_digits", 8), name="order_phone_tail8"),
@@ -158,7 +167,8 @@ class OrderLine(TimeStampedModel):
                 name="orderline_returned_lte_shipped",
             ),
         ]
-        indexes = [models.Index(fields=["sku"])]
+        # ?sku= on the order list: the orders of a SKU newest first, from the index alone
+        indexes = [models.Index(fields=["sku", "order"], name="orderline_sku_order")]
 
     def __str__(self) -> str:
         return f"{self.order_id}#{self.line_number} {self.quantity}× {self.sku}"
