@@ -345,8 +345,8 @@ def order_search(*, query: str, limit: int = 50) -> QuerySet[Order]:
     Newest first. The text's shape picks the kinds worth trying (an e-mail address is only an
     e-mail address); each kind is one index lookup of at most SEARCH_CANDIDATES_PER_KIND ids,
     newest first, and the newest `limit` orders among the matches are returned. A name is
-    matched from its start (the btree prefix index: "grace hop" finds Grace Hopper); when that
-    finds fewer than `limit`, inside names too (pg_trgm: "hopper" finds her as well).
+    matched from its start (the btree prefix index: "grace hop" finds Grace Hopper); when no kind
+    finds anything, inside names (pg_trgm: "hopper" finds her too).
     """
     q = (query or "").strip()
     if not q:
@@ -354,7 +354,9 @@ def order_search(*, query: str, limit: int = 50) -> QuerySet[Order]:
     ids: set[int] = set()
     for lookup in _search_lookups(q):
         ids.update(pk for (pk,) in lookup[:SEARCH_CANDIDATES_PER_KIND])
-    if _is_name_like(q) and len(ids) < limit:
+    if _is_name_like(q) and not ids:
+        # nothing starts so: look inside names (at 10 M orders a full name's trigram bitmap
+        # took 196 ms, its prefix range 0.1 ms, so never both)
         ids.update(pk for (pk,) in _name_contains(q)[:limit])
     newest = sorted(ids, reverse=True)[:limit]  # ids rise with capture: read only these rows
     return (
