@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("channels_sync", "0002_listings_outbox_inbound"),
         ("inventory", "0001_initial"),
-        ("orders", "0004_weight_override"),
+        ("orders", "0005_orderevent_kind_notification"),
         ("warehouse", "0002_wms_flows"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
