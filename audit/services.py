@@ -101,7 +101,9 @@ FORBIDDEN_CODENAMES = frozenset(
 )
 
 
-def _permissions_for(spec: Iterable[tuple[str, str, tuple[str, ...]]]) -> list[Permission]:
+def _permissions_for(
+    spec: Iterable[tuple[str, str, tuple[str, ...]]], *, using: str = "default"
+) -> list[Permission]:
     wanted: set[tuple[str, str]] = set()
     for app_label, model_name, actions in spec:
         try:
@@ -118,27 +120,32 @@ def _permissions_for(spec: Iterable[tuple[str, str, tuple[str, ...]]]) -> list[P
                 codename = f"{action}_{model._meta.model_name}"
                 if codename not in FORBIDDEN_CODENAMES:
                     wanted.add((app_label, codename))
-    perms = Permission.objects.filter(
-        content_type__app_label__in={a for a, _ in wanted},
-        codename__in={c for _, c in wanted},
-    ).select_related("content_type")
+    perms = (
+        Permission.objects.using(using)
+        .filter(
+            content_type__app_label__in={a for a, _ in wanted},
+            codename__in={c for _, c in wanted},
+        )
+        .select_related("content_type")
+    )
     return [p for p in perms if (p.content_type.app_label, p.codename) in wanted]
 
 
-@transaction.atomic
-def roles_setup() -> dict[str, int]:
+def roles_setup(*, using: str = "default") -> dict[str, int]:
     """Create the role groups of common/roles.py and set their model permissions exactly to
-    ROLE_PERMISSIONS (idempotent; re-run it after new models land). Returns perms per role."""
+    ROLE_PERMISSIONS (idempotent). Runs after every `migrate` (audit/apps.py), so new models'
+    permissions reach the roles without a manual step. Returns perms per role."""
     from django.contrib.auth.management import create_permissions
 
-    for config in apps.get_app_configs():  # permissions exist even before the first post_migrate
-        create_permissions(config, verbosity=0)
-    result = {}
-    for name in roles.ALL_ROLES:
-        group, _ = Group.objects.get_or_create(name=name)
-        perms = _permissions_for(ROLE_PERMISSIONS.get(name, []))
-        group.permissions.set(perms)
-        result[name] = len(perms)
+    with transaction.atomic(using=using):
+        for config in apps.get_app_configs():  # permissions exist before auth's post_migrate
+            create_permissions(config, verbosity=0, using=using)
+        result = {}
+        for name in roles.ALL_ROLES:
+            group, _ = Group.objects.using(using).get_or_create(name=name)
+            perms = _permissions_for(ROLE_PERMISSIONS.get(name, []), using=using)
+            group.permissions.set(perms)
+            result[name] = len(perms)
     return result
 
 

@@ -35,3 +35,9 @@ class InvalidQuantity(InvalidInput):
     """Quantity must be a positive whole number."""
 
     code = "invalid_quantity"
+
+
+class CodeTaken(Conflict):
+    """The SKU or code already belongs to a product."""
+
+    code = "code_taken"

@@ -14,6 +14,7 @@ from orders.models import (
     FulfillmentRequestLine,
     Hold,
     Order,
+    OrderLine,
     OrderShipment,
     ReturnAuthorization,
 )
@@ -37,6 +38,10 @@ def orders_by_ids(*, ids: list[int]) -> QuerySet[Order]:
         .annotate(active_holds=Count("holds", filter=Q(holds__released_at__isnull=True)))
         .order_by("-created_at", "-id")
     )
+
+
+def line_of_order(*, order_id: int, line_id: int) -> OrderLine | None:
+    return OrderLine.objects.filter(order_id=order_id, pk=line_id).first()
 
 
 def order_page(*, order: Order) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from common import roles
 from common.exceptions import DomainError
 from common.types import Actor
-from dashboard.access import CUSTOMER_DATA, role_required
+from dashboard.access import CUSTOMER_DATA, OPS, role_required
 from orders import services as orders_services
 from orders import ui_selectors
 from orders.choices import HoldKind
@@ -70,6 +70,18 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(label="Return reason", max_length=200)
 
 
+class MapSkuForm(forms.Form):
+    product_code = forms.CharField(label="Existing product's SKU or barcode", max_length=64)
+
+
+class CreateProductForm(forms.Form):
+    name = forms.CharField(label="Product name", max_length=200)
+
+
+class CancelLineForm(forms.Form):
+    reason = forms.CharField(label="Reason for cancelling the line", max_length=200)
+
+
 def _actor(request: HttpRequest) -> Actor:
     return Actor.for_user(request.user)
 
@@ -118,6 +130,11 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     is_ops = roles.has_role(request.user, *roles.OPS_ROLES)
     for hold in page["active_holds"]:
         hold.can_release = is_ops or hold.kind == HoldKind.MANUAL
+    unknown_lines = [
+        line
+        for line in page["lines"]
+        if line.product_id is None and line.quantity > line.quantity_cancelled
+    ]
     address = order.shipping_address or {}
     return render(
         request,
@@ -133,6 +150,8 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
             "hold_form": HoldForm(),
             "note_form": NoteForm(),
             "return_form": ReturnForm(),
+            "unknown_lines": unknown_lines if order.is_cancellable else [],
+            "can_resolve_skus": is_ops,
         },
     )
 
@@ -257,4 +276,71 @@ def start_return(request: HttpRequest, number: str) -> HttpResponse:
             order_id=order.pk, lines=lines, reason=data["reason"], actor=_actor(request)
         ),
         "Return opened.",
+    )
+
+
+# ---------------------------------------------------------------- unknown SKUs (ops)
+
+
+def _line_or_404(order: Any, line_id: int) -> Any:
+    line = ui_selectors.line_of_order(order_id=order.pk, line_id=line_id)
+    if line is None:
+        raise Http404("No such line on this order.")
+    return line
+
+
+@role_required(OPS)
+@require_POST
+def line_map(request: HttpRequest, number: str, line_id: int) -> HttpResponse:
+    """Map a line's unknown SKU to an existing product (the SKU becomes an alias of it)."""
+    order = _order_or_404(number)
+    line = _line_or_404(order, line_id)
+    return _run(
+        request,
+        number,
+        MapSkuForm(request.POST),
+        lambda data: order_edits.order_line_product_map(
+            order_id=order.pk,
+            line_id=line_id,
+            product_code=data["product_code"],
+            actor=_actor(request),
+        ),
+        f"{line.sku} now maps to {request.POST.get('product_code', '').strip()}.",
+    )
+
+
+@role_required(OPS)
+@require_POST
+def line_create_product(request: HttpRequest, number: str, line_id: int) -> HttpResponse:
+    """Create the product for a line's unknown SKU."""
+    order = _order_or_404(number)
+    line = _line_or_404(order, line_id)
+    return _run(
+        request,
+        number,
+        CreateProductForm(request.POST),
+        lambda data: order_edits.order_line_product_create(
+            order_id=order.pk, line_id=line_id, name=data["name"], actor=_actor(request)
+        ),
+        f"Product {line.sku} created.",
+    )
+
+
+@role_required(OPS)
+@require_POST
+def line_cancel(request: HttpRequest, number: str, line_id: int) -> HttpResponse:
+    """Cancel what is left of one line (e.g. an item that is not sold here)."""
+    order = _order_or_404(number)
+    line = _line_or_404(order, line_id)
+    return _run(
+        request,
+        number,
+        CancelLineForm(request.POST),
+        lambda data: order_edits.order_cancel(
+            order_id=order.pk,
+            actor=_actor(request),
+            reason=data["reason"],
+            lines=[(line.pk, line.quantity - line.quantity_cancelled)],
+        ),
+        f"Line {line.line_number} ({line.sku}) cancelled.",
     )

