@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -182,8 +182,14 @@ def retry_sync(request: HttpRequest, message_id: int) -> HttpResponse:
 
 
 @role_required(OPS)
-@require_POST
 def approve_count(request: HttpRequest, count_id: int) -> HttpResponse:
+    """GET: the review (per SKU and lot: expected, counted, variance in units and value; reads
+    only). POST: approve (posts exactly those variances) or ask for a recount."""
+    if request.method != "POST":
+        review = warehouse_ui.count_review(count_id=count_id)
+        if review is None:
+            raise Http404("No such count.")
+        return render(request, "dashboard/count_review.html", {"review": review})
     approve = request.POST.get("decision") == "approve"
     return _do(
         request,

@@ -33,6 +33,10 @@ def product_get_by_code(*, code: str) -> Product | None:
     return product
 
 
+def products_by_ids(*, ids: Iterable[int]) -> QuerySet[Product]:
+    return Product.objects.filter(pk__in=set(ids))
+
+
 def products_by_sku(*, skus: Iterable[str]) -> dict[str, Product]:
     return {p.sku: p for p in Product.objects.filter(sku__in=set(skus))}
 

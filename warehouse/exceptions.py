@@ -79,3 +79,15 @@ class WeightOutOfTolerance(Conflict):
     """The package's weight is out of tolerance: re-weigh it, or a supervisor overrides."""
 
     code = "weight_out_of_tolerance"
+
+
+class LotRequired(InvalidInput):
+    """This item is lot-tracked: say which lot."""
+
+    code = "lot_required"
+
+
+class RecountByAnother(Conflict):
+    """The recount must be done by someone other than the first counter."""
+
+    code = "recount_by_another"

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
-from django.db.models.functions import TruncHour
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import Abs, Coalesce, TruncHour
 
 from inventory import ui_selectors as inventory_ui
 from inventory.choices import MovementReason
@@ -14,6 +16,7 @@ from warehouse.models import (
     Bin,
     BoxType,
     CycleCount,
+    CycleCountLine,
     InboundLine,
     InboundShipment,
     Package,
@@ -177,12 +180,110 @@ def short_picks(*, since: datetime) -> QuerySet[PickLine]:
 
 
 def counts_awaiting_approval() -> QuerySet[CycleCount]:
-    """Cycle counts with a variance waiting for a supervisor, oldest first."""
+    """Cycle counts with a variance waiting for a supervisor, oldest first, each with
+    `pending_expected` and `pending_variance` (Σ|counted − expected|) from its lines."""
     return (
         CycleCount.objects.filter(status=CountStatus.PENDING_APPROVAL)
         .select_related("bin", "warehouse")
+        .annotate(
+            pending_expected=Coalesce(Sum("lines__expected_quantity"), 0),
+            pending_variance=Coalesce(
+                Sum(Abs(Coalesce(F("lines__counted_quantity"), 0) - F("lines__expected_quantity"))),
+                0,
+            ),
+        )
         .order_by("created_at", "pk")
     )
+
+
+def money_text(amount: Decimal) -> str:
+    """An exact amount for display: at least two decimals, never rounded."""
+    text = format(amount.normalize(), "f")
+    whole, _, frac = text.partition(".")
+    return f"{whole}.{frac.ljust(2, '0')}"
+
+
+@dataclass(frozen=True)
+class CountReviewLine:
+    sku: str
+    name: str
+    lot: str
+    expected: int
+    counted: int
+    unit_cost: Decimal
+    currency: str
+
+    @property
+    def variance(self) -> int:
+        return self.counted - self.expected
+
+    @property
+    def variance_value(self) -> Decimal:
+        return self.variance * self.unit_cost
+
+    @property
+    def variance_value_text(self) -> str:
+        return money_text(self.variance_value)
+
+    @property
+    def unit_cost_text(self) -> str:
+        return money_text(self.unit_cost)
+
+
+@dataclass(frozen=True)
+class CountReview:
+    """What approving a count would post: one line per (product, lot) of the bin."""
+
+    count: CycleCount
+    lines: list[CountReviewLine] = field(default_factory=list)
+
+    @property
+    def expected(self) -> int:
+        return sum(ln.expected for ln in self.lines)
+
+    @property
+    def counted(self) -> int:
+        return sum(ln.counted for ln in self.lines)
+
+    @property
+    def variance_units(self) -> int:
+        return sum(abs(ln.variance) for ln in self.lines)
+
+    @property
+    def variance_value(self) -> Decimal:
+        return sum((ln.variance_value for ln in self.lines), Decimal("0"))
+
+    @property
+    def variance_value_text(self) -> str:
+        return money_text(self.variance_value)
+
+    @property
+    def currencies(self) -> list[str]:
+        return sorted({ln.currency for ln in self.lines if ln.variance})
+
+
+def count_review(*, count_id: int) -> CountReview | None:
+    """A count with its lines as the approval screen shows them (reads only)."""
+    count = (
+        CycleCount.objects.filter(pk=count_id).select_related("bin", "warehouse", "zone").first()
+    )
+    if count is None:
+        return None
+    lines = [
+        CountReviewLine(
+            sku=ln.product.sku,
+            name=ln.product.name,
+            lot=ln.lot,
+            expected=ln.expected_quantity,
+            counted=ln.counted_quantity or 0,
+            unit_cost=ln.product.unit_cost,
+            currency=ln.product.cost_currency,
+        )
+        for ln in CycleCountLine.objects.filter(count=count)
+        .select_related("product")
+        .order_by("product__sku", "lot")
+    ]
+    return CountReview(count=count, lines=lines)
 
 
 def open_replenishments_count() -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 
@@ -22,9 +24,17 @@ class Product(TimeStampedModel):
     is_lot_tracked = models.BooleanField(default=False)
     is_expiry_tracked = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
+    # What one unit is worth in stock (count variances, write-offs are valued with it).
+    unit_cost = models.DecimalField(
+        max_digits=14, decimal_places=4, default=Decimal("0"), help_text="Cost of one unit"
+    )
+    cost_currency = models.CharField(max_length=3, default="USD", help_text="ISO 4217")
 
     class Meta:
         ordering = ["sku"]
+        constraints = [
+            models.CheckConstraint(condition=Q(unit_cost__gte=0), name="product_cost_nonneg")
+        ]
 
     def __str__(self) -> str:
         return self.sku

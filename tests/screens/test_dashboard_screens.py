@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from channels_sync.models import OutboxMessage
+from common.types import Actor
 from orders import services as orders_services
 from orders.choices import HoldKind
 from orders.models import Hold
@@ -133,9 +134,9 @@ def test_supervisor_work_count_variance_is_approved_from_the_queue(ops):
     tee = product("TEE", barcode="0001", abc="A")
     stocked(tee, bin_of(wh, "A-01-01-2"), 100)
     count = cycle_count_create(bin_id=bin_of(wh, "A-01-01-2").pk, actor=SYSTEM)
-    for _ in range(2):
+    for counter in (SYSTEM, Actor.system("second counter")):
         cycle_count_submit(
-            count_id=count.pk, counted=[{"code": "TEE", "quantity": 70}], actor=SYSTEM
+            count_id=count.pk, counted=[{"code": "TEE", "quantity": 70}], actor=counter
         )
     assert [c.pk for c in ops.get("/dashboard/exceptions/").context["counts"]] == [count.pk]
 

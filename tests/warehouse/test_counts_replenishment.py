@@ -86,7 +86,7 @@ def test_variance_above_threshold_asks_for_a_recount_then_applies(wh, tee):
     assert first.step == "recount"
     assert on_hand(tee, bin_of(wh, "A-01-01-2")) == 100
     second = cycle_count_submit(
-        count_id=count.pk, counted=[{"code": "TEE", "quantity": 95}], actor=SYSTEM
+        count_id=count.pk, counted=[{"code": "TEE", "quantity": 95}], actor=operator("second")
     )
     assert second.step == "done"
     assert on_hand(tee, bin_of(wh, "A-01-01-2")) == 95
@@ -96,7 +96,7 @@ def test_large_variance_needs_supervisor_approval(wh, tee):
     count = _count(wh, tee)
     cycle_count_submit(count_id=count.pk, counted=[{"code": "TEE", "quantity": 70}], actor=SYSTEM)
     step = cycle_count_submit(
-        count_id=count.pk, counted=[{"code": "TEE", "quantity": 70}], actor=SYSTEM
+        count_id=count.pk, counted=[{"code": "TEE", "quantity": 70}], actor=operator("second")
     )
     assert step.step == "awaiting_approval"
     assert on_hand(tee, bin_of(wh, "A-01-01-2")) == 100

@@ -30,7 +30,10 @@ class CycleCount(TimeStampedModel):
     task = models.OneToOneField(
         "warehouse.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    counted_by = models.CharField(max_length=150, blank=True)
+    counted_by = models.CharField(max_length=150, blank=True, help_text="Who counted last")
+    first_counted_by = models.CharField(max_length=150, blank=True)
+    # Set while a recount is asked for because of a variance: that person may not recount.
+    recount_not_by = models.CharField(max_length=150, blank=True)
     approved_by = models.CharField(max_length=150, blank=True)
     applied_at = models.DateTimeField(null=True, blank=True, db_index=True)
     expected_units = models.IntegerField(default=0)

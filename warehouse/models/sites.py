@@ -32,6 +32,17 @@ class Warehouse(TimeStampedModel):
         default=0.0, help_text="Length of the aisles of one block (between two cross aisles)"
     )
     blocks = models.PositiveSmallIntegerField(default=1, help_text="Blocks of parallel aisles")
+    # Cycle counts: a variance beyond these needs a recount by another person, then approval.
+    count_tolerance_units = models.PositiveIntegerField(
+        default=0, help_text="A count variance of at most this many units is applied at once"
+    )
+    count_tolerance_value = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="A count variance worth more than this (at unit cost) always needs a recount",
+    )
     is_active = models.BooleanField(default=True)
 
     class Meta:

@@ -4,9 +4,12 @@
   should be empty but is not, a bin that just emptied).
 * Blind: the operator submits what they counted; the expected quantities never leave this
   module (answers carry only the next step).
-* Variance ratio = Σ|counted − expected| / Σ expected. Above `WMS_COUNT_RECOUNT_RATIO` the
-  first count asks for a recount; after a recount, above `WMS_COUNT_APPROVAL_RATIO` a supervisor
-  must approve.
+* Variance ratio = Σ|counted − expected| / Σ expected, value = Σ|counted − expected| × unit
+  cost. Beyond the warehouse's tolerance (more units off than `count_tolerance_units` and a ratio
+  above `WMS_COUNT_RECOUNT_RATIO`, or a value above `count_tolerance_value`) the count asks for
+  a recount, which another person must do; if the recount is still beyond it (ratio above
+  `WMS_COUNT_APPROVAL_RATIO`, or the value), a supervisor who counted neither must approve.
+  The approval posts exactly the variance of each (product, lot) line (`count_review` shows it).
 * Stock that moved in or out of the bin after the count started (a ledger row newer than
   `ledger_mark`) voids the count: expectations are re-taken and a recount is asked for.
 * Applied variances post `inventory_services.stock_adjust` with reason "count".
@@ -17,6 +20,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max, Min, Q
@@ -30,7 +34,14 @@ from inventory.exceptions import InvalidQuantity
 from inventory.models import StockLevel, StockMovement
 from warehouse.choices import CountTrigger, TaskKind
 from warehouse.conf import wms_setting
-from warehouse.exceptions import ApprovalRequired, InvalidTransition, NothingToDo, UnknownCode
+from warehouse.exceptions import (
+    ApprovalRequired,
+    InvalidTransition,
+    LotRequired,
+    NothingToDo,
+    RecountByAnother,
+    UnknownCode,
+)
 from warehouse.locks import bin_for_update, cycle_count_for_update
 from warehouse.models import Bin, CycleCount, CycleCountLine
 from warehouse.selectors import STORAGE_BIN_TYPES
@@ -177,7 +188,9 @@ def _moved_since_start(count: CycleCount) -> bool:
 
 def _restart(count: CycleCount, actor: Actor) -> NextStep:
     _snapshot(count)
-    _count_set_status(count=count, status=CountStatus.RECOUNT, ledger_mark=_ledger_mark())
+    _count_set_status(
+        count=count, status=CountStatus.RECOUNT, ledger_mark=_ledger_mark(), recount_not_by=""
+    )
     return NextStep(
         step="recount",
         message="Stock moved in or out of this bin during the count. Count it again.",
@@ -206,44 +219,57 @@ def cycle_count_submit(
         return replay
     if count.status not in (CountStatus.OPEN, CountStatus.RECOUNT):
         raise NothingToDo(f"Count {count.pk} is {count.status}.")
+    if count.recount_not_by and actor.label == count.recount_not_by:
+        raise RecountByAnother(
+            f"This recount must be done by another person than {count.recount_not_by}, "
+            "who counted the bin first."
+        )
     if count.task_id:
         task_start(task_id=count.task_id, actor=actor)
     if _moved_since_start(count):
         step = _restart(count, actor)
         scan_remember(scan_id=scan_id, action="count", content_hash=content, step=step)
         return step
-    totals: dict[tuple[int, str], int] = {}
-    for entry in counted:
-        product = inventory_selectors.product_get_by_code(code=str(entry.get("code", "")))
-        if product is None:
-            raise UnknownCode(f"No item has the code {entry.get('code')!r}.")
-        qty = entry.get("quantity")
-        if not isinstance(qty, int) or isinstance(qty, bool) or qty < 0:
-            raise InvalidQuantity("Counted quantities are whole numbers ≥ 0.")
-        key = (product.pk, entry.get("lot", "") or "")
-        totals[key] = totals.get(key, 0) + qty
-    lines = {(ln.product_id, ln.lot): ln for ln in count.lines.all()}
+    totals = count_entries_resolve(counted=counted)
+    lines = {(ln.product_id, ln.lot): ln for ln in count.lines.select_related("product")}
     for key in totals.keys() - lines.keys():
         lines[key] = CycleCountLine.objects.create(
             count=count, product_id=key[0], lot=key[1], expected_quantity=0
         )
+    costs = dict(
+        inventory_selectors.products_by_ids(ids=[k[0] for k in lines]).values_list(
+            "pk", "unit_cost"
+        )
+    )
     expected = variance = 0
+    value = Decimal("0")
     for key, line in lines.items():
         line.counted_quantity = totals.get(key, 0)
         line.save(update_fields=["counted_quantity"])
         expected += line.expected_quantity
         variance += abs(line.variance)
+        value += abs(line.variance) * costs.get(key[0], Decimal("0"))
     attempt = count.attempt + 1
-    ratio = variance / expected if expected else (1.0 if variance else 0.0)
-    tolerance = wms_setting("WMS_COUNT_TOLERANCE_UNITS")
-    over_recount = variance > tolerance and ratio > wms_setting("WMS_COUNT_RECOUNT_RATIO")
-    over_approval = variance > tolerance and ratio > wms_setting("WMS_COUNT_APPROVAL_RATIO")
+    warehouse = count.warehouse
+    recounted = count.status == CountStatus.RECOUNT and bool(count.recount_not_by)
+    over_recount = _beyond_tolerance(
+        warehouse, variance, expected, value, wms_setting("WMS_COUNT_RECOUNT_RATIO")
+    )
+    over_approval = _beyond_tolerance(
+        warehouse, variance, expected, value, wms_setting("WMS_COUNT_APPROVAL_RATIO")
+    )
     common = {"attempt": attempt, "counted_by": actor.label[:150]}
-    if over_recount and attempt == 1:
-        _count_set_status(count=count, status=CountStatus.RECOUNT, **common)
+    if over_recount and not recounted:
+        _count_set_status(
+            count=count,
+            status=CountStatus.RECOUNT,
+            first_counted_by=actor.label[:150],
+            recount_not_by=actor.label[:150],
+            **common,
+        )
         step = NextStep(
             step="recount",
-            message="The count differs from the records. Please count this bin again.",
+            message="The count differs from the records. Another person must count this bin again.",
             data={"count_id": count.pk, "bin": count.bin.code},
         )
     elif over_approval:
@@ -265,9 +291,46 @@ def cycle_count_submit(
     return step
 
 
+def _beyond_tolerance(
+    warehouse, variance: int, expected: int, value: Decimal, ratio_limit: float
+) -> bool:  # type: ignore[no-untyped-def]
+    """Is this variance beyond what the warehouse accepts without a second look?"""
+    if not variance:
+        return False
+    if warehouse.count_tolerance_value is not None and value > warehouse.count_tolerance_value:
+        return True
+    ratio = variance / expected if expected else 1.0
+    return variance > warehouse.count_tolerance_units and ratio > ratio_limit
+
+
+def count_entries_resolve(*, counted: list[dict]) -> dict[tuple[int, str], int]:
+    """{(product id, lot): units} from scanned entries [{"code", "quantity", "lot"?}].
+
+    Raises UnknownCode (no item has the code), LotRequired (a lot-tracked item without its lot),
+    InvalidQuantity. Reads only: the count screen calls it at each scan.
+    """
+    totals: dict[tuple[int, str], int] = {}
+    for entry in counted:
+        code = str(entry.get("code", "")).strip()
+        product = inventory_selectors.product_get_by_code(code=code)
+        if product is None:
+            raise UnknownCode(f"No item has the code {entry.get('code')!r}.")
+        qty = entry.get("quantity")
+        if not isinstance(qty, int) or isinstance(qty, bool) or qty < 0:
+            raise InvalidQuantity("Counted quantities are whole numbers ≥ 0.")
+        lot = str(entry.get("lot", "") or "").strip()
+        if product.is_lot_tracked and not lot:
+            raise LotRequired(f"{product.sku} is lot-tracked: enter the lot printed on it.")
+        key = (product.pk, lot)
+        totals[key] = totals.get(key, 0) + qty
+    return totals
+
+
 def _apply(count: CycleCount, lines, actor: Actor, **fields) -> None:
     expected = variance = accurate = total = 0
     for line in sorted(lines, key=lambda ln: (ln.product_id, ln.lot)):
+        if line.counted_quantity is None:
+            raise ApprovalRequired(f"Count {count.pk} has an uncounted line; count it again.")
         delta = line.variance
         total += 1
         expected += line.expected_quantity
@@ -301,21 +364,28 @@ def _apply(count: CycleCount, lines, actor: Actor, **fields) -> None:
 
 @transaction.atomic(durable=True)
 def cycle_count_approve(*, count_id: int, actor: Actor, approve: bool = True) -> NextStep:
-    """A supervisor approves (posts the adjustments) or rejects (asks for a recount) a count.
+    """A supervisor approves (posts each line's variance exactly) or rejects (asks for a
+    recount by another person) a count. Whoever counted the bin may not approve it.
 
     If stock moved since the count started, the count is re-taken instead of applied.
-    Raises ApprovalRequired when the count is not waiting for approval.
+    Raises ApprovalRequired when the count is not waiting for approval or the approver counted it.
     """
     count = cycle_count_for_update(count_id)
     if count.status != CountStatus.PENDING_APPROVAL:
         raise ApprovalRequired(f"Count {count.pk} is {count.status}, not waiting for approval.")
+    if actor.label in {count.counted_by, count.first_counted_by}:
+        raise ApprovalRequired(
+            f"{actor.label} counted this bin; another supervisor must approve the count."
+        )
     if _moved_since_start(count):
         return _restart(count, actor)
     if not approve:
-        _count_set_status(count=count, status=CountStatus.RECOUNT)
+        _count_set_status(
+            count=count, status=CountStatus.RECOUNT, recount_not_by=count.counted_by[:150]
+        )
         return NextStep(
             step="recount",
-            message="Count rejected; count the bin again.",
+            message="Count rejected; another person must count the bin again.",
             data={"count_id": count.pk},
         )
     _apply(count, list(count.lines.all()), actor, approved_by=actor.label[:150])
