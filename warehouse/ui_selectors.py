@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Abs, Coalesce, TruncHour
 
+from inventory import selectors as inventory_selectors
 from inventory import ui_selectors as inventory_ui
 from inventory.choices import MovementReason
 from warehouse.models import (
@@ -344,3 +345,8 @@ def count_for_screen(*, count_id: int, warehouse_id: int) -> CycleCount | None:
         .select_related("bin")
         .first()
     )
+
+
+def product_sku(*, product_id: int) -> str:
+    product = inventory_selectors.products_by_ids(ids=[product_id]).first()
+    return product.sku if product else ""

@@ -236,18 +236,15 @@ def count(request: HttpRequest, count_id: int) -> HttpResponse:
     if found is None:
         raise Http404("No such count here.")
     key = _count_key(found.pk)
-    counted: list[dict[str, Any]] = request.session.get(key, [])
+    counted: list[dict[str, Any]] = [
+        row for row in request.session.get(key, []) if isinstance(row, dict) and "id" in row
+    ]
     if request.method == "POST":
         action = request.POST.get("action", "add")
         if action == "add":
-            code = request.POST.get("code", "").strip()
-            quantity = _int(request.POST.get("quantity") or "1")
-            if not code or quantity is None or quantity < 0:
-                messages.error(request, "Scan an item and enter how many are in the bin.")
-            else:
-                counted.append({"code": code, "quantity": quantity})
-                request.session[key] = counted
-                messages.success(request, f"{quantity} × {code} noted.")
+            _count_add(request, key, counted)
+        elif action == "undo":
+            _count_undo(request, key, counted, request.POST.get("entry", ""))
         elif action == "clear":
             request.session.pop(key, None)
         elif _run(
@@ -265,16 +262,49 @@ def count(request: HttpRequest, count_id: int) -> HttpResponse:
     return render(
         request,
         "warehouse/count.html",
-        {"count": found, "counted": _merged(counted), "scan_id": uuid.uuid4().hex},
+        {"count": found, "counted": counted, "scan_id": uuid.uuid4().hex},
     )
 
 
+def _count_add(request: HttpRequest, key: str, counted: list[dict[str, Any]]) -> None:
+    """Note one scanned entry, or refuse it at once (unknown code, missing lot): nothing noted."""
+    code = request.POST.get("code", "").strip()
+    lot = request.POST.get("lot", "").strip()[:40]
+    quantity = _int(request.POST.get("quantity") or "1")
+    if not code or quantity is None or quantity < 0:
+        messages.error(request, "Scan an item and enter how many are in the bin.")
+        return
+    entry = {"code": code, "quantity": quantity, "lot": lot}
+    try:
+        (product_id, _lot), *_ = count_services.count_entries_resolve(counted=[entry])
+    except DomainError as exc:
+        messages.error(request, f"{exc.message} Nothing was noted.")
+        return
+    sku = ui_selectors.product_sku(product_id=product_id)
+    counted.append({**entry, "id": uuid.uuid4().hex[:12], "sku": sku})
+    request.session[key] = counted
+    lot_text = f" (lot {lot})" if lot else ""
+    messages.success(request, f"{quantity} × {code}{lot_text} noted.")
+
+
+def _count_undo(request: HttpRequest, key: str, counted: list[dict[str, Any]], entry: str) -> None:
+    """Take back one entry (a slip) without re-scanning the bin; undoing twice changes nothing."""
+    kept = [row for row in counted if row["id"] != entry]
+    if len(kept) == len(counted):
+        messages.info(request, "That entry was already removed.")
+        return
+    gone = next(row for row in counted if row["id"] == entry)
+    request.session[key] = kept
+    messages.success(request, f"Removed {gone['quantity']} × {gone['code']}.")
+
+
 def _merged(counted: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same item scanned twice counts once with the quantities added."""
-    totals: dict[str, int] = {}
+    """The same item (and lot) scanned twice counts once with the quantities added."""
+    totals: dict[tuple[str, str], int] = {}
     for row in counted:
-        totals[row["code"]] = totals.get(row["code"], 0) + int(row["quantity"])
-    return [{"code": code, "quantity": qty} for code, qty in totals.items()]
+        k = (row["code"], row.get("lot", ""))
+        totals[k] = totals.get(k, 0) + int(row["quantity"])
+    return [{"code": code, "lot": lot, "quantity": qty} for (code, lot), qty in totals.items()]
 
 
 @role_required(WAREHOUSE)
