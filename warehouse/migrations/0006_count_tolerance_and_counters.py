@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('warehouse', '0004_pickline_quantity_reallocated'),
+        ('warehouse', '0005_pick_list_best_known_route'),
     ]
 
     operations = [
