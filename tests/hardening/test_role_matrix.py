@@ -88,6 +88,11 @@ RULES: list[Rule] = [
         SUPERVISION,
         why="count scheduling/approval and floor KPIs: supervisors and ops",
     ),
+    Rule(
+        r"^api/v1/wms/packages/.*/weight-override/",
+        SUPERVISION,
+        why="overriding an out-of-tolerance weight: supervisors and ops",
+    ),
     Rule(r"^api/v1/(fulfillment-requests|wms)/", WAREHOUSE, why="WMS: floor and ops"),
     Rule(r"^api/v1/", ANY_SIGNED_IN, strict=False, why="default: every API call authenticated"),
     # HTML screens (dashboard/access.py)
