@@ -57,6 +57,22 @@ class ApiChannelThrottle(_SettingsRateThrottle):
 # --- sign-in ------------------------------------------------------------------------------
 
 
+def client_ip(request) -> str:  # type: ignore[no-untyped-def]
+    """The client's address: REMOTE_ADDR only (X-Forwarded-For is client-controlled unless a
+    trusted proxy rewrites it)."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def login_lockout_message() -> str:
+    """What a paused client is told: the truth (only waiting lifts the pause)."""
+    minutes = max(1, login_limits()[1] // 60)
+    unit = "minute" if minutes == 1 else "minutes"
+    return (
+        "Too many failed sign-in attempts from this address. "
+        f"Wait {minutes} {unit} and try again; the pause ends by itself."
+    )
+
+
 def login_limits() -> tuple[int, int]:
     """(failures allowed, window in seconds) for the sign-in form."""
     return (
@@ -91,3 +107,34 @@ def login_failure_count(*, ip: str, username: str) -> None:
 def login_success_reset(*, ip: str, username: str) -> None:
     """A successful sign-in clears the per-account counter (not the per-IP one)."""
     cache.delete(_login_keys(ip=ip, username=username)[0])
+
+
+# --- API tokens ---------------------------------------------------------------------------
+
+
+def api_token_limits() -> tuple[int, int]:
+    """(invalid tokens allowed per client address, window in seconds)."""
+    return (
+        int(getattr(settings, "API_TOKEN_THROTTLE_FAILURES", 20)),
+        int(getattr(settings, "API_TOKEN_THROTTLE_WINDOW", 300)),
+    )
+
+
+def _token_key(ip: str) -> str:
+    return f"api-token-fail:ip:{ip}"
+
+
+def api_token_is_blocked(*, ip: str) -> bool:
+    """True when this address has sent too many invalid API tokens within the window."""
+    return cache.get(_token_key(ip), 0) >= api_token_limits()[0]
+
+
+def api_token_failure_count(*, ip: str) -> None:
+    """Count one invalid API token from this address (the window starts at the first)."""
+    window = api_token_limits()[1]
+    key = _token_key(ip)
+    cache.add(key, 0, timeout=window)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, timeout=window)

@@ -2,52 +2,48 @@
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.views import defaults
 
-from audit.throttling import (
-    login_failure_count,
-    login_is_blocked,
-    login_limits,
-    login_success_reset,
-)
+from audit.throttling import client_ip, login_is_blocked, login_limits, login_lockout_message
 
 
-def _client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: X-Forwarded-For is client-controlled unless a trusted proxy rewrites it.
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def throttled_sign_in(request: HttpRequest) -> HttpResponse:
+    """429 page for a client whose failed sign-ins are over the limit."""
+    response = TemplateResponse(
+        request,
+        "audit/login_throttled.html",
+        {"throttle_message": login_lockout_message()},
+        status=429,
+    )
+    response["Retry-After"] = str(login_limits()[1])
+    return response
+
+
+def _blocked(request: HttpRequest) -> bool:
+    return request.method == "POST" and login_is_blocked(
+        ip=client_ip(request), username=str(request.POST.get("username", ""))
+    )
 
 
 class ThrottledLoginView(auth_views.LoginView):
-    """Django's LoginView with a failed-attempt limit per (IP, username) and per IP."""
+    """Django's LoginView; a client over the failed sign-in limit gets 429 (audit/auth.py
+    counts the failures, for every way to sign in)."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[override]
-        ip = _client_ip(request)
-        username = str(request.POST.get("username", ""))
-        if login_is_blocked(ip=ip, username=username):
-            window = login_limits()[1]
-            response = TemplateResponse(
-                request,
-                "audit/login_throttled.html",
-                {
-                    "throttle_message": (
-                        "Too many failed sign-in attempts. Wait "
-                        f"{max(1, window // 60)} minutes and try again, "
-                        "or ask an ops admin to reset your password."
-                    )
-                },
-                status=429,
-            )
-            response["Retry-After"] = str(window)
-            return response
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:
-            login_success_reset(ip=ip, username=username)
-        else:
-            login_failure_count(ip=ip, username=username)
-        return response
+        if _blocked(request):
+            return throttled_sign_in(request)
+        return super().post(request, *args, **kwargs)
+
+
+def admin_login(request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    """The admin's sign-in under the same limit as the sign-in page."""
+    if _blocked(request):
+        return throttled_sign_in(request)
+    return admin.site.login(request, extra_context)
 
 
 def _wants_json(request: HttpRequest) -> bool:

@@ -5,6 +5,12 @@ from __future__ import annotations
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from audit.throttling import (
+    api_token_failure_count,
+    api_token_is_blocked,
+    api_token_limits,
+    client_ip,
+)
 from channels_sync.models import Channel, ChannelToken
 
 
@@ -37,6 +43,17 @@ class ChannelTokenAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).split()
         if not header or header[0].lower() != self.keyword.lower().encode():
             return None
+        # Guessing tokens is throttled per client address, before any lookup (audit/throttling)
+        ip = client_ip(request)
+        if api_token_is_blocked(ip=ip):
+            raise exceptions.Throttled(wait=api_token_limits()[1])
+        try:
+            return self._authenticate_token(header)
+        except exceptions.AuthenticationFailed:
+            api_token_failure_count(ip=ip)
+            raise
+
+    def _authenticate_token(self, header):  # type: ignore[no-untyped-def]
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Invalid token header.")
         try:

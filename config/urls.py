@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", common_views.healthz, name="healthz"),
     path("accounts/login/", audit_views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/login/", audit_views.admin_login, name="admin-login"),  # sign-in limit
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

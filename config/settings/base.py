@@ -203,6 +203,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# audit/auth.py: the failed sign-in limit below covers every login form (page, admin, ...)
+AUTHENTICATION_BACKENDS = ["audit.auth.ThrottledModelBackend"]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 
@@ -248,6 +250,9 @@ REST_FRAMEWORK = {
 # Sign-in form: this many failed attempts per (IP, username) within the window → 429.
 LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=5)
 LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=900)
+# API: this many invalid tokens per client address within the window → 429 (channels_sync/auth.py)
+API_TOKEN_THROTTLE_FAILURES = env.int("API_TOKEN_THROTTLE_FAILURES", default=20)
+API_TOKEN_THROTTLE_WINDOW = env.int("API_TOKEN_THROTTLE_WINDOW", default=300)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fulfillment OMS/WMS API",
     "DESCRIPTION": "Order capture, available-to-sell, fulfillment and warehouse execution.",
