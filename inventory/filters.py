@@ -1,9 +1,10 @@
 import django_filters
 
+from common.api.filters import FilterSet
 from inventory.models import InventoryBalance, Product, StockLevel, StockMovement
 
 
-class ProductFilterSet(django_filters.FilterSet):
+class ProductFilterSet(FilterSet):
     sku = django_filters.CharFilter(lookup_expr="iexact")
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
     barcode = django_filters.CharFilter(field_name="barcodes__code")
@@ -13,7 +14,7 @@ class ProductFilterSet(django_filters.FilterSet):
         fields = ["sku", "abc_class", "is_active"]
 
 
-class BalanceFilterSet(django_filters.FilterSet):
+class BalanceFilterSet(FilterSet):
     sku = django_filters.CharFilter(field_name="product__sku")
     warehouse = django_filters.CharFilter(field_name="warehouse__code")
 
@@ -22,7 +23,7 @@ class BalanceFilterSet(django_filters.FilterSet):
         fields = ["sku", "warehouse"]
 
 
-class StockLevelFilterSet(django_filters.FilterSet):
+class StockLevelFilterSet(FilterSet):
     sku = django_filters.CharFilter(field_name="product__sku")
     bin = django_filters.CharFilter(field_name="bin__code")
     warehouse = django_filters.CharFilter(field_name="warehouse__code")
@@ -32,7 +33,7 @@ class StockLevelFilterSet(django_filters.FilterSet):
         fields = ["sku", "bin", "warehouse", "lot"]
 
 
-class MovementFilterSet(django_filters.FilterSet):
+class MovementFilterSet(FilterSet):
     sku = django_filters.CharFilter(field_name="product__sku")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
     created_before = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="lt")

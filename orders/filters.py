@@ -5,13 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.db.models import QuerySet
 
+from common.api.filters import FilterSet
 from orders import selectors as orders_selectors
 from orders.choices import HoldKind
 from orders.models import FulfillmentRequest, Order, ReturnAuthorization
 from orders.states import FulfillmentRequestStatus, OrderStatus, ReturnStatus
 
 
-class OrderFilterSet(django_filters.FilterSet):
+class OrderFilterSet(FilterSet):
     """The order list's filters (API and screens). Each has an index that yields its rows in
     the list's order, for the first page and deep in history; `orders.selectors.order_list_page`
     reads the pages, `order_list_filter` applies them (see docs/orders.md)."""
@@ -47,7 +48,7 @@ class OrderFilterSet(django_filters.FilterSet):
         return orders_selectors.order_list_filter(queryset=queryset, filters=self.form.cleaned_data)
 
 
-class FulfillmentRequestFilterSet(django_filters.FilterSet):
+class FulfillmentRequestFilterSet(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=FulfillmentRequestStatus.choices)
     warehouse = django_filters.CharFilter(field_name="warehouse__code")
     order = django_filters.CharFilter(field_name="order__number")
@@ -57,7 +58,7 @@ class FulfillmentRequestFilterSet(django_filters.FilterSet):
         fields = ["status", "warehouse", "order"]
 
 
-class ReturnFilterSet(django_filters.FilterSet):
+class ReturnFilterSet(FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=ReturnStatus.choices)
     order = django_filters.CharFilter(field_name="order__number")
 

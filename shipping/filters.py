@@ -1,9 +1,10 @@
 import django_filters
 
+from common.api.filters import FilterSet
 from shipping.models import Manifest, Shipment
 
 
-class ShipmentFilterSet(django_filters.FilterSet):
+class ShipmentFilterSet(FilterSet):
     carrier = django_filters.CharFilter(field_name="carrier__code", lookup_expr="iexact")
     tracking_number = django_filters.CharFilter(lookup_expr="iexact")
     created_after = django_filters.IsoDateTimeFilter(field_name="created_at", lookup_expr="gte")
@@ -22,7 +23,7 @@ class ShipmentFilterSet(django_filters.FilterSet):
         ]
 
 
-class ManifestFilterSet(django_filters.FilterSet):
+class ManifestFilterSet(FilterSet):
     carrier = django_filters.CharFilter(field_name="carrier__code", lookup_expr="iexact")
 
     class Meta:

