@@ -178,11 +178,16 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         )
         row, replay = idempotency.idempotency_begin(scope=scope, key=key, request_hash=fingerprint)
         if replay is not None:
-            response = Response(replay.response_body, status=replay.response_status)
+            if replay.response_body is None and replay.order_id is not None:
+                # The order committed with the key but the connection was lost before its
+                # response was stored: answer with that order and the original status.
+                response = self._render(Order(pk=replay.order_id), replay.response_status)
+            else:
+                response = Response(replay.response_body, status=replay.response_status)
             response["Idempotent-Replayed"] = "true"
             return response
         try:
-            response = self._create(request)
+            response = self._create(request, idempotency_key_id=row.pk)
         except DomainError as exc:
             body = {"error": exc.as_dict()}
             idempotency.idempotency_complete(row=row, status=exc.http_status, body=_jsonable(body))
@@ -198,13 +203,16 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             )
         return response
 
-    def _create(self, request: Request) -> Response:
+    def _create(self, request: Request, idempotency_key_id: int | None = None) -> Response:
         inp = s.OrderCreateInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)
         data = dict(inp.validated_data)
         channel = _channel_for(request, data.pop("channel", None))
         order, created = orders_services.order_capture(
-            channel_id=channel.pk, data=_jsonable(data), actor=_actor(request)
+            channel_id=channel.pk,
+            data=_jsonable(data),
+            actor=_actor(request),
+            idempotency_key_id=idempotency_key_id,
         )
         return self._render(order, status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

@@ -24,6 +24,12 @@ class IdempotencyKey(models.Model):
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # Set in the order's own transaction (orders.services.capture.order_capture), so a key whose
+    # order committed is never left in flight, even if the connection dies before the response
+    # body is stored; a replay then renders this order with `response_status`.
+    order = models.ForeignKey(
+        "orders.Order", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [

@@ -22,6 +22,7 @@ from orders.choices import PAID_STATUSES, EventKind, HoldKind, PaymentStatus, Ro
 from orders.exceptions import InvalidOrderData
 from orders.models import Order, OrderLine
 from orders.services.holds import RULES_ACTOR, address_problems, hold_place, order_fraud_result
+from orders.services.idempotency import idempotency_record_order
 from orders.services.reservations import cart_reservation_link
 from orders.services.routing import order_route_and_progress
 from orders.services.timeline import timeline_record
@@ -288,13 +289,25 @@ def _capture_holds(*, order: Order, unknown_skus: list[str], actor: Actor) -> No
 
 @transaction.atomic(durable=True)
 def order_capture(
-    *, channel_id: int, data: dict[str, Any], actor: Actor, idempotency_key: str | None = None
+    *,
+    channel_id: int,
+    data: dict[str, Any],
+    actor: Actor,
+    idempotency_key: str | None = None,
+    idempotency_key_id: int | None = None,
 ) -> tuple[Order, bool]:
     """Capture an order from a channel; the same (channel, external_id) returns the existing one.
 
     Holds are placed by rule (payment, fraud, address, unknown SKU); without holds the order is
     routed and released at once. Raises InvalidOrderData (400) and OrderRefused (409, channel
     refuses backorders). `idempotency_key` is accepted for callers that track it; the API layer
-    enforces key semantics (orders.services.idempotency).
+    enforces key semantics (orders.services.idempotency) and passes the claimed key's row as
+    `idempotency_key_id`: the key is completed with this order in the order's own transaction,
+    so a lost connection after the commit cannot leave it in flight.
     """
-    return order_create(channel_id=channel_id, data=data, actor=actor)
+    order, created = order_create(channel_id=channel_id, data=data, actor=actor)
+    if idempotency_key_id is not None:
+        idempotency_record_order(
+            row_id=idempotency_key_id, order_id=order.pk, status=201 if created else 200
+        )
+    return order, created

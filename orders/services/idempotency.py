@@ -5,6 +5,11 @@ processes and machines: the first request inserts the key "in flight" and runs; 
 request with the same key and the same body replays the stored response; a different body is
 refused (422); a duplicate while the first is still running is refused (409). Keys are kept
 at least 24 hours (`idempotency_keys_purge` deletes older ones).
+
+A key that created an order is completed in the order's own transaction
+(`idempotency_record_order`, called by `order_capture`): if the connection is lost after the
+commit and before the response body is stored, the key is already completed with its order,
+and the retry replays that order with the original status instead of a 409.
 """
 
 from __future__ import annotations
@@ -67,6 +72,21 @@ def idempotency_begin(
             ) from None
         return None, existing
     return row, None
+
+
+@transaction.atomic
+def idempotency_record_order(*, row_id: int, order_id: int, status: int) -> None:
+    """Complete a claimed key with the order it produced, inside the order's transaction.
+
+    The response body is stored after the commit (`idempotency_complete`); until then, or if
+    that never happens, a replay renders the order (`order_id`) with this status.
+    """
+    IdempotencyKey.objects.filter(pk=row_id, state=IdempotencyState.IN_FLIGHT).update(
+        state=IdempotencyState.COMPLETED,
+        order_id=order_id,
+        response_status=status,
+        completed_at=timezone.now(),
+    )
 
 
 def idempotency_complete(*, row: IdempotencyKey, status: int, body: Any) -> None:
