@@ -132,6 +132,8 @@ def inventory_mismatches() -> list[Mismatch]:
     3. InventoryBalance.unavailable == Σ on hand in damaged / quarantine / blocked bins
     4. InventoryBalance.committed == Σ open Commitment.quantity
     5. StockLevel.reserved == Σ open BinReservation.quantity
+    6. InventoryBalance.committed + unavailable ≤ on_hand (available never below zero; the CHECK
+       constraint holds it, this catches rows written around it, e.g. before the constraint)
     """
     from warehouse.choices import UNAVAILABLE_BIN_TYPES
 
@@ -199,6 +201,16 @@ def inventory_mismatches() -> list[Mismatch]:
             "product_id", "warehouse_id", "on_hand", "unavailable", "committed"
         )
     }
+    for key, bal in sorted(balances.items()):
+        if bal["committed"] + bal["unavailable"] > bal["on_hand"]:
+            problems.append(
+                Mismatch(
+                    "balance committed + unavailable <= on_hand",
+                    f"product={key[0]} warehouse={key[1]}",
+                    bal["on_hand"],
+                    bal["committed"] + bal["unavailable"],
+                )
+            )
     for key in sorted(set(per_wh) | set(balances) | set(committed)):
         bal = balances.get(key, {"on_hand": 0, "unavailable": 0, "committed": 0})
         label = f"product={key[0]} warehouse={key[1]}"

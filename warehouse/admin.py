@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 
+from common.exceptions import DomainError
 from common.types import Actor
+from warehouse.choices import BinType
 from warehouse.models import (
     Bin,
     BoxType,
@@ -21,7 +23,7 @@ from warehouse.models import (
     WaveRequest,
     Zone,
 )
-from warehouse.services.bins import bin_set_blocked
+from warehouse.services.bins import bin_set_blocked, bin_type_change
 from warehouse.services.counts import cycle_count_approve
 from warehouse.services.receiving import inbound_close
 from warehouse.services.tasks import task_finish
@@ -50,8 +52,32 @@ class ZoneAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+def _bin_type_action(bin_type: str, label: str):  # type: ignore[no-untyped-def]
+    """An admin action that changes the type of the selected bins through the service."""
+
+    def action(modeladmin, request, queryset):  # type: ignore[no-untyped-def]
+        changed = 0
+        for pk in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                bin_type_change(bin_id=pk, bin_type=bin_type, actor=Actor.for_user(request.user))
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                changed += 1
+        if changed:
+            messages.success(request, f"{changed} bin(s) are now {label}.")
+
+    action.__name__ = f"make_{bin_type}"
+    action.short_description = f"Change type of selected bins to {label}"  # type: ignore[attr-defined]
+    return action
+
+
 @admin.register(Bin)
 class BinAdmin(admin.ModelAdmin):
+    """Bins. The type and the blocked flag of an existing bin decide whether its stock can be
+    sold, so they change only through the actions (services that re-book the stock and refuse
+    a change that would leave committed stock unavailable); the form shows them read-only."""
+
     list_display = [
         "code",
         "warehouse",
@@ -68,22 +94,39 @@ class BinAdmin(admin.ModelAdmin):
     search_fields = ["code"]
     list_select_related = ["warehouse", "zone"]
     readonly_fields = ["is_blocked", "block_reason"]
-    actions = ["block_bins", "unblock_bins"]
+    actions = [
+        "block_bins",
+        "unblock_bins",
+        *(_bin_type_action(value, label) for value, label in BinType.choices),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None:  # a new bin holds no stock yet: its type may be chosen freely
+            fields.append("bin_type")
+        return fields
 
     @admin.action(description="Block selected bins (count hold)")
     def block_bins(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
-            bin_set_blocked(
-                bin_id=pk,
-                blocked=True,
-                actor=Actor.for_user(request.user),
-                reason="blocked in admin",
-            )
-        messages.success(request, "Bins blocked.")
+        blocked = 0
+        for pk in queryset.order_by("pk").values_list("pk", flat=True):
+            try:
+                bin_set_blocked(
+                    bin_id=pk,
+                    blocked=True,
+                    actor=Actor.for_user(request.user),
+                    reason="blocked in admin",
+                )
+            except DomainError as exc:
+                messages.error(request, exc.message)
+            else:
+                blocked += 1
+        if blocked:
+            messages.success(request, f"{blocked} bin(s) blocked.")
 
     @admin.action(description="Unblock selected bins")
     def unblock_bins(self, request, queryset):
-        for pk in queryset.values_list("pk", flat=True):
+        for pk in queryset.order_by("pk").values_list("pk", flat=True):
             bin_set_blocked(bin_id=pk, blocked=False, actor=Actor.for_user(request.user))
         messages.success(request, "Bins unblocked.")
 

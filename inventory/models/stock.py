@@ -50,7 +50,8 @@ class StockLevel(TimeStampedModel):
 class InventoryBalance(TimeStampedModel):
     """One product in one warehouse: on hand, committed to orders, unavailable, incoming.
 
-    available = on_hand − committed − unavailable (never shown below zero).
+    available = on_hand − committed − unavailable, never below zero: a CHECK constraint
+    (`balance_committed_unavail_lte_on_hand`) holds `committed + unavailable ≤ on_hand`.
     """
 
     product = models.ForeignKey(
@@ -77,6 +78,12 @@ class InventoryBalance(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(unavailable__lte=F("on_hand")), name="balance_unavail_lte_on_hand"
             ),
+            # The stock rule itself: what is promised to orders plus what cannot be sold never
+            # exceeds what is on the shelves, so available is never below zero (issue 10 item 4).
+            models.CheckConstraint(
+                condition=Q(on_hand__gte=F("committed") + F("unavailable")),
+                name="balance_committed_unavail_lte_on_hand",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -84,4 +91,5 @@ class InventoryBalance(TimeStampedModel):
 
     @property
     def available(self) -> int:
-        return max(0, self.on_hand - self.committed - self.unavailable)
+        # No max(0, …): the constraint keeps this ≥ 0, and a negative figure must show, not hide.
+        return self.on_hand - self.committed - self.unavailable

@@ -385,24 +385,41 @@ def _audit_adjustment(movement: StockMovement, *, bin: Bin, delta: int, actor: A
 def bin_availability_change(*, bin: Bin, was_unavailable: bool) -> None:
     """Re-book the stock of a bin whose availability flipped (blocked/unblocked, type change).
 
-    Call after saving the bin's new state. Caller should hold the bin row lock.
+    Call after saving the bin's new state, holding the bin row lock. Making a bin's stock
+    unavailable is refused (BinNotUsable, naming the item) when the warehouse would be left with
+    more committed than it can sell (`committed + unavailable ≤ on_hand`); the caller's
+    transaction then rolls the bin change back with it, so nothing is changed.
     """
     now_unavailable = bin.is_unavailable
     if now_unavailable == was_unavailable:
         return
     sign = 1 if now_unavailable else -1
-    totals = (
+    totals = list(
         StockLevel.objects.filter(bin=bin, on_hand__gt=0)
-        .values("product_id")
+        .values("product_id", "product__sku")
         .annotate(n=Sum("on_hand"))
         .order_by("product_id")
     )
     for row in totals:
-        balance_apply(
-            product_id=row["product_id"],
-            warehouse_id=bin.warehouse_id,
-            unavailable=sign * row["n"],
-        )
+        try:
+            balance_apply(
+                product_id=row["product_id"],
+                warehouse_id=bin.warehouse_id,
+                unavailable=sign * row["n"],
+                require_available=row["n"] if sign > 0 else 0,
+            )
+        except InsufficientStock as exc:
+            available = exc.extra.get("available", 0)
+            raise BinNotUsable(
+                f"Bin {bin.code} holds {row['n']}× {row['product__sku']}, but only {available} "
+                f"unit(s) of it in this warehouse are not committed to orders: making the bin "
+                "unavailable would leave less stock than is committed. Pick, move or re-route "
+                "the committed units first.",
+                sku=row["product__sku"],
+                bin=bin.code,
+                on_hand=row["n"],
+                available=available,
+            ) from exc
 
 
 @transaction.atomic

@@ -222,6 +222,8 @@ def test_bin_reservation_refuses_blocked_bin(wh):
     product = ProductFactory()
     b = bin_of(wh, "A-01-01-1")
     stocked(product, b, 10)
+    # another bin holds the 2 committed units: blocking b must not leave available below zero
+    stocked(product, bin_of(wh, "A-01-02-1"), 2)
     c = services.commitment_create(
         product_id=product.pk,
         warehouse_id=wh.pk,
@@ -234,7 +236,10 @@ def test_bin_reservation_refuses_blocked_bin(wh):
     assert balance(product, wh).unavailable == 10
     with pytest.raises(BinNotUsable):
         services.bin_reservation_create(
-            commitment_id=c.pk, stock_level_id=StockLevel.objects.get().pk, quantity=2, actor=SYSTEM
+            commitment_id=c.pk,
+            stock_level_id=StockLevel.objects.get(bin=b).pk,
+            quantity=2,
+            actor=SYSTEM,
         )
     bin_set_blocked(bin_id=b.pk, blocked=False, actor=SYSTEM)
     assert balance(product, wh).unavailable == 0
