@@ -25,7 +25,10 @@ Test and demo controls (no auth):
   POST /_control/fail      {"mode": "500"|"429"|"slow"|"timeout", "count": n, "retry_after": s,
                             "delay": s, "path_prefix": "/v2/shipments"}  queue failures
   POST /_control/advance   {"tracking_code", "status"?: target, "push"?: true}  move tracking on
-  POST /_control/config    {"webhook_url", "webhook_secret", "auto_advance_seconds", "api_key"}
+  POST /_control/config    {"webhook_url", "webhook_secret", "auto_advance_seconds", "api_key",
+                            "manual_clock"}  manual_clock: only /_control/clock moves time on
+  POST /_control/clock     {"seconds": s}  let s seconds pass on the auto-advance clock now;
+                            → {"ticks": n} (every moving parcel moves n stages on, pushing)
   POST /_control/reset     forget everything
   GET  /_control/state     shipments, scan forms, request counts, pushed webhooks
 
@@ -116,6 +119,8 @@ class CarrierState:
             self.webhook_url = ""
             self.webhook_secret = ""
             self.auto_advance_seconds = 0.0
+            self.manual_clock = False
+            self.clock_pending = 0.0  # seconds passed since the last auto-advance tick
 
     # -- failure injection --------------------------------------------------------------------
     def take_failure(self, path: str) -> dict[str, Any] | None:
@@ -205,6 +210,22 @@ class CarrierState:
                 }
             )
         return status
+
+    def clock_pass(self, seconds: float) -> int:
+        """Let `seconds` pass on the auto-advance clock: one tick per `auto_advance_seconds`
+        elapsed (none while it is 0). Fed by real time in the server's clock thread, or by
+        `/_control/clock` (tests drive it without waiting). Returns the number of ticks."""
+        with self.lock:
+            interval = self.auto_advance_seconds
+            if interval <= 0:
+                self.clock_pending = 0.0
+                return 0
+            self.clock_pending += max(0.0, seconds)
+            ticks = int(self.clock_pending // interval)
+            self.clock_pending -= ticks * interval
+        for _ in range(ticks):
+            self.tick()
+        return ticks
 
     def tick(self) -> None:
         """Advance every moving shipment one stage (the auto-advance clock)."""
@@ -614,7 +635,17 @@ class _Handler(BaseHTTPRequestHandler):
                         setattr(state, key, str(body[key]))
                 if "auto_advance_seconds" in body:
                     state.auto_advance_seconds = float(body["auto_advance_seconds"])
+                    state.clock_pending = 0.0
+                if "manual_clock" in body:
+                    state.manual_clock = bool(body["manual_clock"])
             self._send(200, {"ok": True})
+        elif method == "POST" and path == "/_control/clock":
+            try:
+                seconds = float(body.get("seconds", 0))
+            except (TypeError, ValueError):
+                self._error(400, "invalid", "seconds must be a number.")
+                return
+            self._send(200, {"ticks": state.clock_pass(seconds)})
         elif method == "POST" and path == "/_control/reset":
             state.reset()
             self._send(200, {"ok": True})
@@ -661,15 +692,17 @@ class MockCarrierServer:
         return f"http://{host}:{port}"
 
     def _clock(self) -> None:
+        """Feed real time to the auto-advance clock (unless a test drives it by hand)."""
         last = time.monotonic()
         while not self._stop.wait(0.2):
-            interval = self.state.auto_advance_seconds
-            if interval > 0 and time.monotonic() - last >= interval:
-                last = time.monotonic()
-                try:
-                    self.state.tick()
-                except Exception:
-                    logger.exception("auto-advance failed")
+            now = time.monotonic()
+            elapsed, last = now - last, now
+            if self.state.manual_clock:
+                continue
+            try:
+                self.state.clock_pass(elapsed)
+            except Exception:
+                logger.exception("auto-advance failed")
 
     def start(self) -> MockCarrierServer:
         for target in (self.httpd.serve_forever, self._clock):
