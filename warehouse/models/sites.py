@@ -32,6 +32,9 @@ class Warehouse(TimeStampedModel):
         default=0.0, help_text="Length of the aisles of one block (between two cross aisles)"
     )
     blocks = models.PositiveSmallIntegerField(default=1, help_text="Blocks of parallel aisles")
+    # The last wave number given out in this warehouse (warehouse.services.waves allocates the
+    # next one with a conditional UPDATE of this row, under the warehouse lock wave_plan holds).
+    wave_counter = models.PositiveIntegerField(default=0, editable=False)
     # Cycle counts: a variance beyond these needs a recount by another person, then approval.
     count_tolerance_units = models.PositiveIntegerField(
         default=0, help_text="A count variance of at most this many units is applied at once"

@@ -42,7 +42,7 @@ class Wave(TimeStampedModel):
     warehouse = models.ForeignKey(
         "warehouse.Warehouse", on_delete=models.PROTECT, related_name="waves"
     )
-    number = models.CharField(max_length=30, unique=True)
+    number = models.CharField(max_length=30, help_text="Per warehouse: W000001, W000002 …")
     status = models.CharField(max_length=10, choices=WaveStatus.choices, default=WaveStatus.PLANNED)
     zone = models.ForeignKey(
         "warehouse.Zone", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -61,7 +61,10 @@ class Wave(TimeStampedModel):
     class Meta:
         ordering = ["-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status__in=WaveStatus.values), name="wave_status")
+            models.CheckConstraint(condition=Q(status__in=WaveStatus.values), name="wave_status"),
+            models.UniqueConstraint(
+                fields=["warehouse", "number"], name="wave_number_unique_per_wh"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,7 +102,7 @@ class PickList(TimeStampedModel):
     """The picks of one cart trip, in walking order, with the route and S-shape lengths."""
 
     wave = models.ForeignKey(Wave, on_delete=models.CASCADE, related_name="pick_lists")
-    number = models.CharField(max_length=40, unique=True)
+    number = models.CharField(max_length=40, help_text="The wave's number and the cart: W000001-01")
     status = models.CharField(max_length=12, choices=TaskStatus.choices, default=TaskStatus.OPEN)
     route_length_m = models.FloatField(default=0.0)
     sshape_length_m = models.FloatField(default=0.0)
@@ -117,6 +120,9 @@ class PickList(TimeStampedModel):
 
     class Meta:
         ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "number"], name="pick_list_number_unique")
+        ]
 
     def __str__(self) -> str:
         return self.number

@@ -33,7 +33,7 @@ from warehouse.choices import PICKABLE_BIN_TYPES, BinType, TaskKind
 from warehouse.conf import wms_setting
 from warehouse.exceptions import InvalidTransition, NothingToDo
 from warehouse.locks import warehouse_for_update, wave_for_update
-from warehouse.models import PickLine, PickList, Tote, Wave, WaveRequest
+from warehouse.models import PickLine, PickList, Tote, Warehouse, Wave, WaveRequest
 from warehouse.routing import route_plan
 from warehouse.selectors import layout_for, location_of
 from warehouse.services.replenishment import replenishment_plan
@@ -57,9 +57,18 @@ def _wave_set_status(*, wave: Wave, status: str, **fields) -> None:
         setattr(wave, key, value)
 
 
-def _next_number(prefix: str, model) -> str:
-    last = model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-    return f"{prefix}{last + 1:06d}"
+def _wave_number_allocate(warehouse_id: int) -> str:
+    """The warehouse's next wave number (W000001, W000002 … per warehouse).
+
+    One conditional UPDATE of the warehouse's counter, read back in the same transaction: the
+    UPDATE holds the row until COMMIT, so two planners of one warehouse get different numbers
+    and planners of two warehouses never touch each other's counter (the number used to come
+    from the global max wave id under a per-warehouse lock, and two warehouses collided). The
+    caller holds the warehouse row already (lock order: warehouse first, docs/contracts.md).
+    """
+    Warehouse.objects.filter(pk=warehouse_id).update(wave_counter=F("wave_counter") + 1)
+    counter = Warehouse.objects.filter(pk=warehouse_id).values_list("wave_counter", flat=True)
+    return f"W{counter.get():06d}"
 
 
 def _in_open_waves(warehouse_id: int) -> set[int]:
@@ -146,7 +155,7 @@ def wave_plan(
         return None
     wave = Wave.objects.create(
         warehouse_id=warehouse_id,
-        number=_next_number("W", Wave),
+        number=_wave_number_allocate(warehouse_id),
         zone_id=zone_id,
         max_orders=max_orders,
         max_lines=max_lines,
