@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 
 from channels_sync.models import (
     Channel,
+    ChannelOrderUpdate,
     ChannelToken,
     ChannelWarehouse,
     InboundEvent,
@@ -170,6 +171,34 @@ class InboundEventAdmin(admin.ModelAdmin):
     ]
     list_filter = ["channel", "source", "status"]
     search_fields = ["external_order_id", "dedupe_key"]
+
+    def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(ChannelOrderUpdate)
+class ChannelOrderUpdateAdmin(admin.ModelAdmin):
+    """Every state of every channel order, newest first: applied, superseded, older, or
+    pending (an update that waits for its order's create)."""
+
+    list_display = [
+        "received_at",
+        "channel",
+        "external_order_id",
+        "version",
+        "topic",
+        "status",
+        "early",
+        "order_id",
+    ]
+    list_filter = ["channel", "status", "early"]
+    search_fields = ["external_order_id"]
 
     def get_readonly_fields(self, request, obj=None):  # type: ignore[no-untyped-def]
         return [f.name for f in self.model._meta.fields]

@@ -27,3 +27,13 @@ class InboundStatus(models.TextChoices):
     STALE = "stale", "Older than a delivery already seen"
     FAILED = "failed", "Capture failed"
     AWAITING_ADDRESS = "awaiting_address", "Waiting for the buyer's address (retried each poll)"
+    UPDATED = "updated", "Update applied to the order"
+    DEFERRED = "deferred", "Update kept until its order is created"
+
+
+class ChannelUpdateStatus(models.TextChoices):
+    PENDING = "pending", "Pending (waits for its order, or to be applied)"
+    APPLIED = "applied", "Applied"
+    SUPERSEDED = "superseded", "Superseded by a newer update"
+    OLDER = "older", "Older than the update applied"
+    DUPLICATE = "duplicate", "Same version as the update applied"

@@ -15,7 +15,17 @@ from common.api.serializers import error_responses
 
 
 class WebhookResultSerializer(serializers.Serializer):
-    status = serializers.CharField(help_text="captured, duplicate_order, received, failed, ping")
+    status = serializers.ChoiceField(
+        choices=["captured", "duplicate_order", "updated", "deferred", "stale", "received", "ping"],
+        help_text=(
+            "captured: the order was created; duplicate_order: a create for an order we have; "
+            "updated: the update was applied (or found older than the one applied: "
+            "nothing changed); deferred: an update for an order not created yet, kept and "
+            "applied when its create arrives; stale: superseded by a newer update; received: "
+            "stored only (Shopify orders/edited: the orders/updated sent with it carries the "
+            "edited order); ping: WooCommerce's webhook test"
+        ),
+    )
     event_id = serializers.IntegerField(allow_null=True)
     order_id = serializers.IntegerField(allow_null=True)
     duplicate_delivery = serializers.BooleanField()
@@ -32,14 +42,21 @@ class WebhookIngestApi(APIView):
         description=(
             "The raw body must be signed with the channel's webhook secret: base64 HMAC-SHA256 "
             "in `X-Shopify-Hmac-Sha256` (Shopify-style) or `X-WC-Webhook-Signature` "
-            "(WooCommerce-style). Idempotent: Shopify deliveries on `X-Shopify-Event-Id`, "
-            "WooCommerce deliveries on order id + `date_modified_gmt`; the order itself on "
-            "(channel, order id)."
+            "(WooCommerce-style). Topics (`X-Shopify-Topic` / `X-WC-Webhook-Topic`): "
+            "`orders/create` and `order.created` create the order; `orders/updated`, "
+            "`orders/paid`, `orders/cancelled`, `orders/fulfilled`, `order.updated` update it, "
+            "in the order of the document's own `updated_at` / `date_modified_gmt` (an older "
+            "or repeated state changes nothing; an update before its create is kept and "
+            "applied when the order exists); `orders/edited` is stored. Idempotent: Shopify "
+            "deliveries on `X-Shopify-Event-Id`, WooCommerce deliveries on topic + order id + "
+            "`date_modified_gmt`; the order itself on (channel, order id)."
         ),
         request={"application/json": {"type": "object", "description": "The channel's order JSON"}},
         parameters=[
             OpenApiParameter("X-Shopify-Hmac-Sha256", str, OpenApiParameter.HEADER, required=False),
             OpenApiParameter("X-Shopify-Event-Id", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter("X-Shopify-Topic", str, OpenApiParameter.HEADER, required=False),
+            OpenApiParameter("X-WC-Webhook-Topic", str, OpenApiParameter.HEADER, required=False),
             OpenApiParameter(
                 "X-WC-Webhook-Signature", str, OpenApiParameter.HEADER, required=False
             ),

@@ -108,6 +108,10 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Channel updates that came too late to apply by themselves (docs/orders.md).
+CHANNEL_EXCEPTIONS = (HoldKind.LATE_CANCEL, HoldKind.LATE_CHANGE)
+
+
 @role_required(OPS)
 def exceptions(request: HttpRequest) -> HttpResponse:
     since = timezone.now() - timedelta(days=7)
@@ -125,7 +129,12 @@ def exceptions(request: HttpRequest) -> HttpResponse:
         "dashboard/exceptions.html",
         {
             "holds": list(
-                orders_ui.active_holds(exclude_kinds=[HoldKind.UNKNOWN_SKU])[:QUEUE_LIMIT]
+                orders_ui.active_holds(exclude_kinds=[HoldKind.UNKNOWN_SKU, *CHANNEL_EXCEPTIONS])[
+                    :QUEUE_LIMIT
+                ]
+            ),
+            "channel_changes": list(
+                orders_ui.active_holds(kinds=list(CHANNEL_EXCEPTIONS))[:QUEUE_LIMIT]
             ),
             "unknown_skus": list(
                 orders_ui.active_holds(kinds=[HoldKind.UNKNOWN_SKU])[:QUEUE_LIMIT]
@@ -156,6 +165,21 @@ def release_hold(request: HttpRequest, hold_id: int) -> HttpResponse:
         request,
         lambda actor: orders_services.order_hold_release(hold_id=hold_id, actor=actor, note=note),
         "Hold released.",
+    )
+
+
+@role_required(OPS)
+@require_POST
+def resolve_late_cancel(request: HttpRequest, hold_id: int) -> HttpResponse:
+    decision = request.POST.get("decision", "")
+    return _do(
+        request,
+        lambda actor: orders_services.order_late_cancel_resolve(
+            hold_id=hold_id, decision=decision, actor=actor
+        ),
+        "It ships as picked; the channel refunds the buyer."
+        if decision == "ship"
+        else "Stopped at pack: the rest is cancelled; return the picked units to stock.",
     )
 
 

@@ -21,6 +21,10 @@ class HoldKind(models.TextChoices):
     MANUAL = "manual", "Manual"
     UNKNOWN_SKU = "unknown_sku", "Unknown SKU"
     EXCHANGE = "exchange", "Exchange waits for the return"
+    # A channel update that can no longer be applied as it stands (docs/orders.md,
+    # "Later updates from the channel"): ops choose on the exceptions queue.
+    LATE_CANCEL = "late_cancel", "Cancel requested after pick"
+    LATE_CHANGE = "late_change", "Channel change after pack"
 
 
 # Holds that resolve themselves (payment captured, score re-checked, return received).
@@ -56,6 +60,7 @@ class EventKind(models.TextChoices):
     RETURN = "return", "Return"
     NOTE = "note", "Note"
     NOTIFICATION = "notification", "Customer e-mail"
+    CHANNEL_UPDATE = "channel_update", "Channel update"
 
 
 class RoutingStrategy(models.TextChoices):

@@ -11,7 +11,7 @@ from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QueryS
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Lower, Right, Upper
 
-from orders.choices import HoldScope, RoutingTrigger
+from orders.choices import HoldKind, HoldScope, RoutingTrigger
 from orders.models import (
     FulfillmentRequest,
     FulfillmentRequestLine,
@@ -25,6 +25,29 @@ from orders.models import (
 )
 from orders.routing_rules import Candidate, RoutingConfig, plan_routing
 from orders.states import FulfillmentRequestStatus
+
+
+def order_id_for_channel_order(*, channel_id: int, external_id: str) -> int | None:
+    """The id of the channel's order with that external id, if it was captured."""
+    return (
+        Order.objects.filter(channel_id=channel_id, external_id=external_id)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def order_channel_exception(*, order_id: int) -> Hold | None:
+    """The open exception a channel update left on the order (a cancel after pick, an address
+    change after pack), if any: packing and shipping refuse while it is open."""
+    return (
+        Hold.objects.filter(
+            order_id=order_id,
+            kind__in=[HoldKind.LATE_CANCEL, HoldKind.LATE_CHANGE],
+            released_at__isnull=True,
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def order_get_by_number(*, number: str) -> Order | None:

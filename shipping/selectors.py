@@ -31,6 +31,11 @@ def shipments_for_order(order_id: int) -> QuerySet[Shipment]:
     return Shipment.objects.select_related("carrier").filter(order_id=order_id)
 
 
+def order_has_live_shipment(*, order_id: int) -> bool:
+    """Whether a label is bought (a non-voided shipment exists) for any package of the order."""
+    return shipments_for_order(order_id).exclude(status=ShipmentStatus.VOIDED).exists()
+
+
 def shipment_live_for_request(fulfillment_request_id: int) -> Shipment | None:
     """The non-voided shipment of a fulfillment request, if any (there is at most one)."""
     return (

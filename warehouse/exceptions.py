@@ -91,3 +91,9 @@ class RecountByAnother(Conflict):
     """The recount must be done by someone other than the first counter."""
 
     code = "recount_by_another"
+
+
+class ChannelExceptionOpen(Conflict):
+    """The channel cancelled or changed the order after pick: ops decide first."""
+
+    code = "channel_exception_open"

@@ -389,11 +389,11 @@ class ShopifyMock(MockApp):
         self.fulfillments.append(fulfillment)
         self._touch(order)
         order["fulfillment_status"] = "fulfilled"
-        order["fulfillments"] = [
-            {k: v for k, v in f.items() if k != "line_items"}
-            for f in self.fulfillments
-            if f["order_id"] == order["id"]
-        ]
+        for li in order["line_items"]:
+            li["fulfillable_quantity"] = 0
+            li["fulfillment_status"] = "fulfilled"
+        # As Shopify writes them: each of the order's fulfillments with its line items.
+        order["fulfillments"] = [dict(f) for f in self.fulfillments if f["order_id"] == order["id"]]
         return fulfillment
 
     # --- GraphQL ----------------------------------------------------------------------------

@@ -17,18 +17,25 @@ import hmac
 import json
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from channels_sync import parsers
+from channels_sync import channel_state, parsers
 from channels_sync.adapters.amazon import AmazonAdapter
 from channels_sync.adapters.base import ChannelError
-from channels_sync.choices import ChannelKind, InboundSource, InboundStatus
+from channels_sync.choices import (
+    ChannelKind,
+    ChannelUpdateStatus,
+    InboundSource,
+    InboundStatus,
+)
 from channels_sync.exceptions import InvalidSignature, MalformedPayload, WebhookNotSupported
-from channels_sync.models import Channel, InboundEvent, Listing
+from channels_sync.models import Channel, ChannelOrderUpdate, InboundEvent, Listing
 from common.exceptions import DomainError
 from common.types import Actor
+from orders import selectors as order_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -86,23 +93,35 @@ def inbound_webhook_ingest(
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
         raise MalformedPayload(f"The body is not JSON: {exc}") from exc
+    topic = lower.get("x-shopify-topic", "") or lower.get("x-wc-webhook-topic", "")
     if channel.kind == ChannelKind.SHOPIFY:
+        event_id = lower.get("x-shopify-event-id") or lower.get("x-shopify-webhook-id") or ""
+        if topic in channel_state.SHOPIFY_NOT_ORDER_TOPICS:
+            return _note_edit(channel=channel, payload=payload, headers=lower, body=body)
         data = parsers.shopify_order(
             payload, sku_for_variant=_listing_map(channel, "external_variant_id")
         )
-        event_id = lower.get("x-shopify-event-id") or lower.get("x-shopify-webhook-id") or ""
         updated = str(payload.get("updated_at") or "")
+        version = (
+            channel_state.parse_version(updated, "order.updated_at")
+            if updated
+            else _created_version(data)
+        )
+        state = channel_state.shopify_state(payload, data)
         dedupe = f"event:{event_id}" if event_id else f"order:{data['external_id']}:{updated}"
-        topic = lower.get("x-shopify-topic", "")
+        topic = topic or "orders/create"
     else:
         products = _listing_map(channel, "external_product_id")
         products.update(_listing_map(channel, "external_variant_id"))
         data = parsers.woocommerce_order(payload, sku_for_product=products)
         updated = str(payload["date_modified_gmt"])
+        version = channel_state.parse_version(updated, "order.date_modified_gmt")
+        state = channel_state.woocommerce_state(payload, data)
+        topic = topic or "order.created"
         # WooCommerce-style deliveries carry no event id: the order id and its modification
-        # time identify one state of one order.
-        dedupe = f"order:{data['external_id']}:{updated}"
-        topic = lower.get("x-wc-webhook-topic", "")
+        # time identify one state of one order (per topic: created and updated may share it).
+        prefix = "order" if topic == "order.created" else topic
+        dedupe = f"{prefix}:{data['external_id']}:{updated}"
     kept = {k: v for k, v in headers.items() if k.lower().startswith(("x-shopify", "x-wc"))}
     return inbound_order_ingest(
         channel=channel,
@@ -113,7 +132,41 @@ def inbound_webhook_ingest(
         headers=kept,
         body=body.decode(),
         data=data,
+        version=version,
+        state=state,
     )
+
+
+def _created_version(data: dict) -> dt.datetime:
+    placed = data.get("placed_at")
+    if placed:
+        return channel_state.parse_version(placed, "order.created_at")
+    return timezone.now()
+
+
+def _note_edit(
+    *, channel: Channel, payload: Any, headers: dict[str, str], body: bytes
+) -> IngestResult:
+    """Shopify `orders/edited` carries an order edit, not the order: it is stored (admin →
+    Inbound events) and the `orders/updated` Shopify sends with it carries the edited order."""
+    edit = payload.get("order_edit") if isinstance(payload, dict) else None
+    if not isinstance(edit, dict) or edit.get("order_id") in (None, ""):
+        raise MalformedPayload("orders/edited needs an order_edit with its order_id.")
+    event_id = headers.get("x-shopify-event-id") or f"edit:{edit.get('id')}"
+    event, _ = InboundEvent.objects.get_or_create(
+        channel=channel,
+        dedupe_key=f"event:{event_id}"[:200],
+        defaults={
+            "source": InboundSource.WEBHOOK,
+            "topic": "orders/edited",
+            "external_order_id": str(edit["order_id"]),
+            "external_updated_at": str(edit.get("committed_at") or "")[:40],
+            "headers": {k: v for k, v in headers.items() if k.startswith("x-shopify")},
+            "body": body.decode(),
+            "status": InboundStatus.RECEIVED,
+        },
+    )
+    return IngestResult(event.pk, InboundStatus.RECEIVED, None)
 
 
 def inbound_order_ingest(
@@ -126,10 +179,13 @@ def inbound_order_ingest(
     headers: dict,
     body: str,
     data: dict,
+    version: dt.datetime | None = None,
+    state: dict | None = None,
 ) -> IngestResult:
-    """Store one parsed delivery raw (idempotent on its dedupe key), then capture the order.
+    """Store one parsed delivery raw (idempotent on its dedupe key), then capture the order or
+    apply the update (`channel_order_update_ingest`).
 
-    A redelivery of a delivery already captured returns its outcome without calling the OMS.
+    A redelivery of a delivery already handled returns its outcome without calling the OMS.
     """
     duplicate = False
     try:
@@ -149,30 +205,158 @@ def inbound_order_ingest(
         duplicate = True
         if event.status != InboundStatus.RECEIVED and event.status != InboundStatus.FAILED:
             return IngestResult(event.pk, event.status, event.order_id, duplicate_delivery=True)
-    return _capture(channel=channel, event=event, data=data, duplicate=duplicate)
+    return channel_order_update_ingest(
+        channel=channel,
+        event=event,
+        topic=topic,
+        data=data,
+        version=version or _created_version(data),
+        state=state or {},
+        duplicate=duplicate,
+    )
 
 
-def _capture(*, channel: Channel, event: InboundEvent, data: dict, duplicate: bool) -> IngestResult:
-    try:
-        from orders import services as order_services
+def channel_order_update_ingest(
+    *,
+    channel: Channel,
+    event: InboundEvent,
+    topic: str,
+    data: dict,
+    version: dt.datetime,
+    state: dict,
+    duplicate: bool = False,
+) -> IngestResult:
+    """Keep this state of the channel order (ChannelOrderUpdate, unique per version), capture
+    the order if this document creates it, then apply the newest state not yet applied.
 
-        order_capture = order_services.order_capture
-    except (ImportError, AttributeError):
-        logger.warning("orders.services.order_capture is not available; event %s kept", event.pk)
-        return IngestResult(event.pk, event.status, None, duplicate)
-    actor = Actor.for_channel(channel.pk, channel.code)
-    try:
-        order, created = order_capture(
-            channel_id=channel.pk, data=data, actor=actor, idempotency_key=None
+    An update for an order that does not exist yet is kept (`deferred`) and applied when its
+    create arrives. Concurrent deliveries of one order are serialised by the order row lock in
+    `orders.services.order_channel_update`, which ignores any version not newer than the one
+    applied: duplicates and late deliveries change nothing.
+    """
+    from orders import selectors as order_selectors
+    from orders import services as order_services
+
+    external_id = data["external_id"]
+    ChannelOrderUpdate.objects.get_or_create(
+        channel=channel,
+        external_order_id=external_id,
+        version=version,
+        defaults={"topic": topic[:60], "state": state, "inbound_event": event},
+    )
+    order_id = order_selectors.order_id_for_channel_order(
+        channel_id=channel.pk, external_id=external_id
+    )
+    creates = topic in channel_state.CREATE_TOPICS
+    status = InboundStatus.DUPLICATE_ORDER if creates else InboundStatus.UPDATED
+    if order_id is None and creates:
+        actor = Actor.for_channel(channel.pk, channel.code)
+        try:
+            order, created = order_services.order_capture(
+                channel_id=channel.pk, data=data, actor=actor, idempotency_key=None
+            )
+        except DomainError as exc:
+            InboundEvent.objects.filter(pk=event.pk).update(
+                status=InboundStatus.FAILED, error=f"{exc.code}: {exc.message}"[:2000]
+            )
+            raise
+        order_id = order.pk
+        status = InboundStatus.DUPLICATE_ORDER
+        if created:
+            status = InboundStatus.CAPTURED
+            order_services.order_channel_update(
+                order_id=order.pk,
+                version=version,
+                state=state,
+                actor=actor,
+                topic=topic,
+                baseline=True,
+            )
+            ChannelOrderUpdate.objects.filter(
+                channel=channel,
+                external_order_id=external_id,
+                version__lte=version,
+                status=ChannelUpdateStatus.PENDING,
+            ).update(
+                status=ChannelUpdateStatus.SUPERSEDED,
+                order_id=order.pk,
+                applied_at=timezone.now(),
+                outcome="the order was created from this state or a newer one",
+            )
+            InboundEvent.objects.filter(
+                pk__in=ChannelOrderUpdate.objects.filter(
+                    channel=channel, external_order_id=external_id, version__lte=version, early=True
+                ).values("inbound_event_id"),
+                status=InboundStatus.DEFERRED,
+            ).update(status=InboundStatus.STALE, order_id=order.pk, error="")
+    elif order_id is None:
+        ChannelOrderUpdate.objects.filter(
+            channel=channel, external_order_id=external_id, version=version
+        ).update(early=True)
+        # The create may have committed meanwhile: look once more, else wait for it.
+        order_id = order_selectors.order_id_for_channel_order(
+            channel_id=channel.pk, external_id=external_id
         )
-    except DomainError as exc:
-        InboundEvent.objects.filter(pk=event.pk).update(
-            status=InboundStatus.FAILED, error=f"{exc.code}: {exc.message}"[:2000]
+        if order_id is None:
+            InboundEvent.objects.filter(pk=event.pk).update(
+                status=InboundStatus.DEFERRED, error="waiting for the order's create"
+            )
+            return IngestResult(event.pk, InboundStatus.DEFERRED, None, duplicate)
+    channel_order_updates_apply(channel=channel, external_id=external_id, order_id=order_id)
+    InboundEvent.objects.filter(pk=event.pk).update(status=status, order_id=order_id, error="")
+    return IngestResult(event.pk, status, order_id, duplicate)
+
+
+def channel_order_updates_apply(*, channel: Channel, external_id: str, order_id: int) -> int:
+    """Apply the newest pending state of one channel order (older pending ones are superseded,
+    as each document is the whole order). Returns how many rows were settled."""
+    from orders import services as order_services
+    from shipping import selectors as shipping_selectors
+
+    pending = list(
+        ChannelOrderUpdate.objects.filter(
+            channel=channel, external_order_id=external_id, status=ChannelUpdateStatus.PENDING
+        ).order_by("-version")
+    )
+    if not pending:
+        return 0
+    newest = pending[0]
+    outcome = order_services.order_channel_update(
+        order_id=order_id,
+        version=newest.version,
+        state=newest.state,
+        actor=Actor.for_channel(channel.pk, channel.code),
+        topic=newest.topic,
+        packed=shipping_selectors.order_has_live_shipment(order_id=order_id),
+        received_before_create=newest.early,
+    )
+    now = timezone.now()
+    status = {
+        "applied": ChannelUpdateStatus.APPLIED,
+        "older": ChannelUpdateStatus.OLDER,
+        "duplicate": ChannelUpdateStatus.DUPLICATE,
+    }[outcome.result]
+    ChannelOrderUpdate.objects.filter(pk=newest.pk).update(
+        status=status, order_id=order_id, applied_at=now, outcome="; ".join(outcome.notes)
+    )
+    ChannelOrderUpdate.objects.filter(pk__in=[p.pk for p in pending[1:]]).update(
+        status=ChannelUpdateStatus.SUPERSEDED, order_id=order_id, applied_at=now
+    )
+    # Deliveries that waited for their create are settled too: the newest was applied (or
+    # found older than what is applied), the others were superseded by it.
+    for rows, status_after in (
+        ([newest], InboundStatus.UPDATED),
+        (pending[1:], InboundStatus.STALE),
+    ):
+        early = [p.inbound_event_id for p in rows if p.early and p.inbound_event_id]
+        InboundEvent.objects.filter(pk__in=early, status=InboundStatus.DEFERRED).update(
+            status=status_after, order_id=order_id, error=""
         )
-        raise
-    status = InboundStatus.CAPTURED if created else InboundStatus.DUPLICATE_ORDER
-    InboundEvent.objects.filter(pk=event.pk).update(status=status, order_id=order.pk, error="")
-    return IngestResult(event.pk, status, order.pk, duplicate)
+    return len(pending)
+
+
+# Statuses in which a polled order is captured (the first time we see it).
+AMAZON_CREATING_STATUSES = frozenset({"Unshipped", "PartiallyShipped", "Shipped"})
 
 
 def _with_address(*, adapter: AmazonAdapter, order: dict) -> tuple[dict, str | None]:
@@ -193,23 +377,36 @@ def _with_address(*, adapter: AmazonAdapter, order: dict) -> tuple[dict, str | N
 
 
 def _ingest_polled(
-    *, channel: Channel, dedupe: str, updated: str, order: dict, items: list, skus: dict
+    *,
+    channel: Channel,
+    dedupe: str,
+    updated: str,
+    order: dict,
+    items: list,
+    skus: dict,
+    with_address: bool = True,
 ) -> IngestResult | None:
     try:
         data = parsers.amazon_order(order, items, sku_for_seller_sku=skus)
+        version = channel_state.parse_version(updated, "order.LastUpdateDate")
     except MalformedPayload as exc:
         logger.warning("marketplace order %s skipped: %s", order.get("AmazonOrderId"), exc)
         return None
+    # Only an order Amazon will have us ship creates one; a status change (Canceled, …) of
+    # an order we never captured has nothing to apply to.
+    creates = order.get("OrderStatus") in AMAZON_CREATING_STATUSES
     try:
         return inbound_order_ingest(
             channel=channel,
             source=InboundSource.POLL,
-            topic="getOrders",
+            topic="getOrders" if creates else f"getOrders/{order.get('OrderStatus')}",
             dedupe_key=dedupe,
             external_updated_at=updated,
             headers={},
             body=json.dumps({"order": order, "items": items}),
             data=data,
+            version=version,
+            state=channel_state.amazon_state(order, data, with_address=with_address),
         )
     except DomainError as exc:
         logger.warning("marketplace order %s not captured: %s", order["AmazonOrderId"], exc)
@@ -296,8 +493,17 @@ def marketplace_poll(*, channel_id: int, max_pages: int = 20) -> int:
     for _ in range(max_pages):
         page = adapter.get_orders(last_updated_after=after, next_token=token)
         for order in page.get("Orders", []):
-            if order.get("OrderStatus") in ("Pending", "PendingAvailability", "Canceled"):
-                continue  # no address or items yet / nothing to ship
+            status = order.get("OrderStatus")
+            if status in ("Pending", "PendingAvailability"):
+                continue  # no address or prices yet: it is captured once it is Unshipped
+            known = (
+                order_selectors.order_id_for_channel_order(
+                    channel_id=channel.pk, external_id=str(order.get("AmazonOrderId"))
+                )
+                is not None
+            )
+            if status not in AMAZON_CREATING_STATUSES and not known:
+                continue  # canceled (or shipped) before we ever had it: nothing to apply
             updated = str(order.get("LastUpdateDate") or "")
             latest = max(latest, updated)
             dedupe = f"order:{order['AmazonOrderId']}:{updated}"
@@ -308,6 +514,18 @@ def marketplace_poll(*, channel_id: int, max_pages: int = 20) -> int:
             ):
                 continue
             items = adapter.get_order_items(amazon_order_id=order["AmazonOrderId"])
+            if status not in AMAZON_CREATING_STATUSES:
+                # A status change of an order we have: no address needed (nor fetched).
+                _ingest_polled(
+                    channel=channel,
+                    dedupe=dedupe,
+                    updated=updated,
+                    order=order,
+                    items=items,
+                    skus=skus,
+                    with_address=False,
+                )
+                continue
             order, reason = _with_address(adapter=adapter, order=order)
             if reason:
                 _await_address(

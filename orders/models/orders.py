@@ -49,6 +49,11 @@ class Order(TimeStampedModel):
     priority = models.SmallIntegerField(default=0, help_text="Higher is more urgent")
     placed_at = models.DateTimeField()
     fraud_score = models.PositiveSmallIntegerField(default=0)
+    channel_updated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The channel's own updated_at / version of the newest update applied",
+    )
     exchange_for = models.ForeignKey(
         "orders.ReturnAuthorization",
         null=True,

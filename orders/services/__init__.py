@@ -6,6 +6,7 @@ transactions (docs/contracts.md).
 """
 
 from .capture import order_capture, order_create
+from .channel_updates import order_channel_update, order_late_cancel_resolve
 from .fulfillment import (
     fulfillment_line_lock,
     fulfillment_line_picked,
@@ -47,10 +48,12 @@ __all__ = [
     "fulfillment_request_start",
     "fulfillment_request_weight_override",
     "order_capture",
+    "order_channel_update",
     "order_create",
     "order_fraud_recheck",
     "order_hold_place",
     "order_hold_release",
+    "order_late_cancel_resolve",
     "order_note_add",
     "order_payment_update",
     "order_reroute",

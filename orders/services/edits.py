@@ -138,6 +138,21 @@ def order_cancel(
     picked, OrderNotEditable when the order is closed, InvalidOrderData for foreign lines.
     """
     order = order_for_update(order_id)
+    return order_cancel_in_tx(order=order, actor=actor, reason=reason, lines=lines)
+
+
+def order_cancel_in_tx(
+    *,
+    order: Order,
+    actor: Actor,
+    reason: str,
+    lines: list[tuple[int, int]] | None = None,
+    tell_channel: bool = True,
+) -> Order:
+    """`order_cancel` for a caller that holds the order row lock (a plain building block).
+
+    `tell_channel=False` when the channel itself cancelled (it must not be told back).
+    """
     _ensure_open(order)
     by_id = {line.pk: line for line in order.lines.all()}
     if lines is None:
@@ -194,11 +209,12 @@ def order_cancel(
         + (f": {reason}" if reason else ""),
         data={"lines": [[pk, q] for pk, q in wanted], "reason": reason, "whole": lines is None},
     )
-    outbox.order_cancelled(
-        order_id=order.pk,
-        channel_id=order.channel_id,
-        line_ids=None if lines is None else [pk for pk, _ in wanted],
-    )
+    if tell_channel:
+        outbox.order_cancelled(
+            order_id=order.pk,
+            channel_id=order.channel_id,
+            line_ids=None if lines is None else [pk for pk, _ in wanted],
+        )
     if lines is not None and unknown_sku_holds_settle(order=order, actor=actor):
         holds_changed(order=order, actor=actor)  # the cancelled line was the last unknown SKU
     else:
@@ -292,8 +308,26 @@ def order_address_change(
     Raises AlreadyPicked, OrderNotEditable.
     """
     order = order_for_update(order_id)
-    _ensure_open(order)
     _ensure_nothing_picked(order)
+    return order_address_change_in_tx(
+        order=order,
+        actor=actor,
+        shipping_address=shipping_address,
+        billing_address=billing_address,
+    )
+
+
+def order_address_change_in_tx(
+    *,
+    order: Order,
+    actor: Actor,
+    shipping_address: dict[str, Any],
+    billing_address: dict[str, Any] | None = None,
+    note: str = "",
+) -> Order:
+    """Write the new address and re-validate it (caller holds the order lock and has checked
+    what may still change: people until picked, the channel until packed)."""
+    _ensure_open(order)
     before = {"shipping_address": order.shipping_address, "billing_address": order.billing_address}
     order.shipping_address = dict(shipping_address)
     fields = ["shipping_address", "updated_at"]
@@ -305,7 +339,7 @@ def order_address_change(
         order=order,
         kind=EventKind.ADDRESS_CHANGED,
         actor=actor,
-        message="Address changed",
+        message="Address changed" + (f": {note}" if note else ""),
         data={"before": before, "after": {"shipping_address": order.shipping_address}},
     )
     problems = address_problems(order.shipping_address)
@@ -340,6 +374,18 @@ def order_lines_edit(
     line is routed. Raises AlreadyPicked, OrderNotEditable, InvalidOrderData.
     """
     order = order_for_update(order_id)
+    return order_lines_edit_in_tx(order=order, actor=actor, changes=changes, add=add)
+
+
+def order_lines_edit_in_tx(
+    *,
+    order: Order,
+    actor: Actor,
+    changes: list[dict[str, Any]] | None = None,
+    add: list[dict[str, Any]] | None = None,
+    note: str = "",
+) -> Order:
+    """`order_lines_edit` for a caller that holds the order row lock (same rules)."""
     _ensure_open(order)
     _ensure_nothing_picked(order)
     by_id = {line.pk: line for line in order.lines.all()}
@@ -376,6 +422,7 @@ def order_lines_edit(
             name=product.name,
             unit_price=Decimal(str(row.get("unit_price") or "0")),
             quantity=qty,
+            external_line_id=str(row.get("external_line_id") or ""),
         )
         diff.append({"line_id": line.pk, "sku": line.sku, "from": 0, "to": qty})
     if not diff:
@@ -386,7 +433,7 @@ def order_lines_edit(
         order=order,
         kind=EventKind.EDITED,
         actor=actor,
-        message="Lines edited",
+        message="Lines edited" + (f": {note}" if note else ""),
         data={"lines": diff},
     )
     order_route_and_progress(order=order, actor=actor, trigger=RoutingTrigger.EDIT)

@@ -281,6 +281,13 @@ def order_payment_update(*, order_id: int, payment_status: str, actor: Actor) ->
             f"Unknown payment status {payment_status!r}.", field="payment_status"
         )
     order = order_for_update(order_id)
+    return order_payment_update_in_tx(order=order, payment_status=payment_status, actor=actor)
+
+
+def order_payment_update_in_tx(
+    *, order: Order, payment_status: str, actor: Actor, note: str = ""
+) -> Order:
+    """`order_payment_update` for a caller that holds the order row lock."""
     previous = order.payment_status
     order.payment_status = payment_status
     order.save(update_fields=["payment_status", "updated_at"])
@@ -288,7 +295,7 @@ def order_payment_update(*, order_id: int, payment_status: str, actor: Actor) ->
         order=order,
         kind=EventKind.PAYMENT,
         actor=actor,
-        message=f"Payment {previous} → {payment_status}",
+        message=f"Payment {previous} → {payment_status}" + (f" ({note})" if note else ""),
         data={"from": previous, "to": payment_status},
     )
     if payment_status == PaymentStatus.REFUNDED and previous != PaymentStatus.REFUNDED:

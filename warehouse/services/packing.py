@@ -34,6 +34,7 @@ from shipping import services as shipping_services
 from warehouse.choices import BinType, TaskKind
 from warehouse.conf import wms_setting
 from warehouse.exceptions import (
+    ChannelExceptionOpen,
     InvalidTransition,
     NothingToDo,
     PackingIncomplete,
@@ -171,6 +172,17 @@ def _package_step(package: Package, message: str = "") -> NextStep:
             data=data,
         )
     return NextStep(step="close", message=message or "Print the label.", data=data)
+
+
+def _refuse_while_channel_exception(order_id: int, number: str) -> None:
+    """Never ship silently what the channel cancelled or changed after pick (docs/orders.md)."""
+    hold = order_selectors.order_channel_exception(order_id=order_id)
+    if hold is not None:
+        raise ChannelExceptionOpen(
+            f"Order {number}: {hold.get_kind_display()} — {hold.reason} Ops decide on the "
+            "exceptions queue before it is packed or shipped.",
+            hold_id=hold.pk,
+        )
 
 
 def _weight_blocks_label(package: Package) -> bool:
@@ -410,6 +422,7 @@ def pack_close(*, package_id: int, actor: Actor) -> NextStep:
     order = order_selectors.order_for_fulfillment_request(request_id=package.fulfillment_request_id)
     if order is None:
         raise UnknownCode("The order of this package no longer exists.")
+    _refuse_while_channel_exception(order.pk, order.number)
     shipment = shipping_services.shipment_create_with_label(
         fulfillment_request_id=package.fulfillment_request_id,
         warehouse_id=package.warehouse_id,
@@ -483,6 +496,9 @@ def ship_confirm(*, package_id: int, actor: Actor) -> NextStep:
         )
     if package.status != PackageStatus.PACKED:
         raise InvalidTransition(f"Package {package.number} is {package.status}, not packed.")
+    order = order_selectors.order_for_fulfillment_request(request_id=package.fulfillment_request_id)
+    if order is not None:
+        _refuse_while_channel_exception(order.pk, order.number)
     staging = bin_of_type(warehouse_id=package.warehouse_id, bin_type=BinType.PACKING)
     lines: dict[int, int] = defaultdict(int)
     for item in package.items.order_by("pk"):
