@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0006_list_keyset_indexes'),
+        ('orders', '0007_idempotency_key_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
