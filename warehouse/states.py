@@ -33,7 +33,7 @@ class WaveStatus(models.TextChoices):
 class PickLineStatus(models.TextChoices):
     OPEN = "open", "Open"
     PICKED = "picked", "Picked"
-    SHORT = "short", "Short"
+    SHORT = "short", "Reported short"
     CANCELLED = "cancelled", "Cancelled"
 
 

@@ -55,7 +55,9 @@ OPEN_COUNT = (CountStatus.OPEN, CountStatus.RECOUNT, CountStatus.PENDING_APPROVA
 def _count_set_status(*, count: CycleCount, status: str, **fields) -> None:
     """The single writer of CycleCount.status (caller holds the count row lock)."""
     if count.status != status and not can_transition(COUNT_TRANSITIONS, count.status, status):
-        raise InvalidTransition(f"Count {count.pk} cannot go from {count.status} to {status}.")
+        raise InvalidTransition(
+            f"Count {count.pk} cannot go from {count.get_status_display().lower()} to {CountStatus(status).label.lower()}."
+        )
     fields.update(status=status, updated_at=timezone.now())
     CycleCount.objects.filter(pk=count.pk).update(**fields)
     for key, value in fields.items():
@@ -218,7 +220,7 @@ def cycle_count_submit(
     if (replay := scan_replay(scan_id=scan_id, action="count", content_hash=content)) is not None:
         return replay
     if count.status not in (CountStatus.OPEN, CountStatus.RECOUNT):
-        raise NothingToDo(f"Count {count.pk} is {count.status}.")
+        raise NothingToDo(f"Count {count.pk} is {count.get_status_display().lower()}.")
     if count.recount_not_by and actor.label == count.recount_not_by:
         raise RecountByAnother(
             f"This recount must be done by another person than {count.recount_not_by}, "
@@ -372,7 +374,9 @@ def cycle_count_approve(*, count_id: int, actor: Actor, approve: bool = True) ->
     """
     count = cycle_count_for_update(count_id)
     if count.status != CountStatus.PENDING_APPROVAL:
-        raise ApprovalRequired(f"Count {count.pk} is {count.status}, not waiting for approval.")
+        raise ApprovalRequired(
+            f"Count {count.pk} is not waiting for approval (now: {count.get_status_display()})."
+        )
     if actor.label in {count.counted_by, count.first_counted_by}:
         raise ApprovalRequired(
             f"{actor.label} counted this bin; another supervisor must approve the count."

@@ -55,7 +55,9 @@ def _package_set_status(*, package: Package, status: str, **fields) -> None:
     if package.status == status:
         return
     if not can_transition(PACKAGE_TRANSITIONS, package.status, status):
-        raise InvalidTransition(f"Package {package.number} is {package.status}.")
+        raise InvalidTransition(
+            f"Package {package.number} is {package.get_status_display().lower()}."
+        )
     fields.update(status=status, updated_at=timezone.now())
     Package.objects.filter(pk=package.pk, status=package.status).update(**fields)
     for key, value in fields.items():
@@ -203,7 +205,9 @@ def pack_start(*, warehouse_id: int, code: str, actor: Actor) -> NextStep:
     )
     if live is not None:
         if live.status != PackageStatus.OPEN:
-            raise NothingToDo(f"Order {wr.order_number} is already {live.status}.")
+            raise NothingToDo(
+                f"Order {wr.order_number} is already {live.get_status_display().lower()}."
+            )
         return _package_step(live, "Resumed packing.")
     lines = PickLine.objects.filter(wave_request=wr)
     if lines.filter(status=PickLineStatus.OPEN).exists():
@@ -269,7 +273,7 @@ def pack_scan_item(
     ) is not None:
         return replay
     if package.status != PackageStatus.OPEN:
-        raise NothingToDo(f"Package {package.number} is {package.status}.")
+        raise NothingToDo(f"Package {package.number} is {package.get_status_display().lower()}.")
     product = inventory_selectors.product_get_by_code(code=item_code)
     if product is None:
         raise UnknownCode(f"No item has the code {item_code!r}.")
@@ -300,7 +304,7 @@ def pack_set_box(*, package_id: int, box_code: str, actor: Actor) -> NextStep:
     """Use another box than the suggested one (scan its code). Raises UnknownCode."""
     package = package_for_update(package_id)
     if package.status != PackageStatus.OPEN:
-        raise NothingToDo(f"Package {package.number} is {package.status}.")
+        raise NothingToDo(f"Package {package.number} is {package.get_status_display().lower()}.")
     box = BoxType.objects.filter(code=(box_code or "").strip(), is_active=True).first()
     if box is None:
         raise UnknownCode(f"No box type {box_code!r}.", code="unknown_box")
@@ -325,7 +329,7 @@ def pack_record_weight(*, package_id: int, weight_g: int, actor: Actor) -> NextS
     """
     package = package_for_update(package_id)
     if package.status != PackageStatus.OPEN:
-        raise NothingToDo(f"Package {package.number} is {package.status}.")
+        raise NothingToDo(f"Package {package.number} is {package.get_status_display().lower()}.")
     if package.items.filter(quantity_verified__lt=F("quantity_expected")).exists():
         raise PackingIncomplete("Scan every item before weighing.")
     if not isinstance(weight_g, int) or weight_g <= 0:
@@ -407,7 +411,7 @@ def pack_close(*, package_id: int, actor: Actor) -> NextStep:
     if package.status == PackageStatus.PACKED:
         return _label_step(package)
     if package.status != PackageStatus.OPEN:
-        raise NothingToDo(f"Package {package.number} is {package.status}.")
+        raise NothingToDo(f"Package {package.number} is {package.get_status_display().lower()}.")
     if package.items.filter(quantity_verified__lt=F("quantity_expected")).exists():
         raise PackingIncomplete("Scan every item before closing the package.")
     if package.box is None:
@@ -495,7 +499,9 @@ def ship_confirm(*, package_id: int, actor: Actor) -> NextStep:
             data={"package": package.number},
         )
     if package.status != PackageStatus.PACKED:
-        raise InvalidTransition(f"Package {package.number} is {package.status}, not packed.")
+        raise InvalidTransition(
+            f"Package {package.number} is {package.get_status_display().lower()}, not packed."
+        )
     order = order_selectors.order_for_fulfillment_request(request_id=package.fulfillment_request_id)
     if order is not None:
         _refuse_while_channel_exception(order.pk, order.number)

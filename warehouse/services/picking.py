@@ -77,7 +77,7 @@ def pick_list_next(*, pick_list_id: int, message: str = "") -> NextStep:
 def _open_line(pick_line_id: int) -> PickLine:
     line = PickLine.objects.select_related("bin", "product").get(pk=pick_line_id)
     if line.status != PickLineStatus.OPEN:
-        raise NothingToDo(f"This pick is already {line.status}.")
+        raise NothingToDo(f"This pick is already {line.get_status_display().lower()}.")
     return line
 
 
@@ -194,7 +194,7 @@ def pick_confirm(
     if (replay := scan_replay(scan_id=scan_id, action="pick", content_hash=content)) is not None:
         return replay
     if line.status != PickLineStatus.OPEN:
-        raise NothingToDo(f"This pick is already {line.status}.")
+        raise NothingToDo(f"This pick is already {line.get_status_display().lower()}.")
     _check_bin(line, bin_code)
     _check_item(line, item_code)
     if (tote_code or "").strip() != line.tote_code:
@@ -278,7 +278,7 @@ def pick_short(
     if (replay := scan_replay(scan_id=scan_id, action="short", content_hash=content)) is not None:
         return replay
     if line.status != PickLineStatus.OPEN:
-        raise NothingToDo(f"This pick is already {line.status}.")
+        raise NothingToDo(f"This pick is already {line.get_status_display().lower()}.")
     _check_bin(line, bin_code)
     if not isinstance(quantity_found, int) or not (0 <= quantity_found < line.open_quantity):
         raise InvalidQuantity(

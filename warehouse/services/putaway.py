@@ -43,7 +43,7 @@ def putaway_confirm(
     if (replay := scan_replay(scan_id=scan_id, action="putaway", content_hash=content)) is not None:
         return replay
     if task.kind != TaskKind.PUTAWAY or task.status in (TaskStatus.DONE, TaskStatus.CANCELLED):
-        raise NothingToDo(f"Putaway task {task.pk} is {task.status}.")
+        raise NothingToDo(f"Putaway task {task.pk} is {task.get_status_display().lower()}.")
     if item_code:
         product = inventory_selectors.product_get_by_code(code=item_code)
         if product is None or product.pk != task.product_id:

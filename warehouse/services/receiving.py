@@ -34,7 +34,9 @@ def _inbound_set_status(*, shipment: InboundShipment, status: str, actor: Actor)
     if shipment.status == status:
         return
     if not can_transition(INBOUND_TRANSITIONS, shipment.status, status):
-        raise InvalidTransition(f"Shipment {shipment.number} is {shipment.status}.")
+        raise InvalidTransition(
+            f"Shipment {shipment.number} is {shipment.get_status_display().lower()}."
+        )
     fields: dict = {"status": status, "updated_at": timezone.now()}
     if status in (InboundStatus.CLOSED, InboundStatus.CANCELLED):
         fields.update(closed_at=timezone.now(), closed_by=actor.label[:150])
@@ -115,7 +117,9 @@ def inbound_receive_scan(
     if (replay := scan_replay(scan_id=scan_id, action="receive", content_hash=content)) is not None:
         return replay
     if shipment.status not in (InboundStatus.OPEN, InboundStatus.RECEIVING):
-        raise ShipmentClosed(f"Shipment {shipment.number} is {shipment.status}; nothing received.")
+        raise ShipmentClosed(
+            f"Shipment {shipment.number} is {shipment.get_status_display().lower()}; nothing received."
+        )
     if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
         raise InvalidQuantity(f"Quantity must be a positive whole number, got {quantity!r}.")
     product = inventory_selectors.product_get_by_code(code=item_code)
@@ -214,7 +218,9 @@ def inbound_close(*, shipment_id: int, actor: Actor, note: str = "") -> InboundS
     """
     shipment = inbound_shipment_for_update(shipment_id)
     if shipment.status in (InboundStatus.CLOSED, InboundStatus.CANCELLED):
-        raise InvalidTransition(f"Shipment {shipment.number} is already {shipment.status}.")
+        raise InvalidTransition(
+            f"Shipment {shipment.number} is already {shipment.get_status_display().lower()}."
+        )
     for line in shipment.lines.order_by("pk"):
         short = line.open_quantity
         if short:

@@ -165,7 +165,7 @@ def replenishment_confirm(
     ) is not None:
         return replay
     if task.kind != TaskKind.REPLENISH or task.status not in OPEN_TASK:
-        raise NothingToDo(f"Replenishment task {task.pk} is {task.status}.")
+        raise NothingToDo(f"Replenishment task {task.pk} is {task.get_status_display().lower()}.")
     source = bin_get_by_code(warehouse_id=task.warehouse_id, code=from_bin_code)
     if source.pk != task.from_bin_id:
         raise WrongBin(f"Take the units from {task.from_bin.code}, not {source.code}.")

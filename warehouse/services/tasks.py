@@ -52,7 +52,9 @@ def _task_set_status(*, task: Task, status: str) -> Task:
     if task.status == status:
         return task
     if not can_transition(TASK_TRANSITIONS, task.status, status):
-        raise InvalidTransition(f"Task {task.pk} cannot go from {task.status} to {status}.")
+        raise InvalidTransition(
+            f"Task {task.pk} cannot go from {task.get_status_display().lower()} to {TaskStatus(status).label.lower()}."
+        )
     now = timezone.now()
     fields = {"status": status, "updated_at": now}
     if status == TaskStatus.IN_PROGRESS and task.started_at is None:

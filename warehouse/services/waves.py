@@ -50,7 +50,9 @@ def _wave_set_status(*, wave: Wave, status: str, **fields) -> None:
     if wave.status == status:
         return
     if not can_transition(WAVE_TRANSITIONS, wave.status, status):
-        raise InvalidTransition(f"Wave {wave.number} cannot go from {wave.status} to {status}.")
+        raise InvalidTransition(
+            f"Wave {wave.number} cannot go from {wave.get_status_display().lower()} to {WaveStatus(status).label.lower()}."
+        )
     fields.update(status=status, updated_at=timezone.now())
     Wave.objects.filter(pk=wave.pk, status=wave.status).update(**fields)
     for key, value in fields.items():
@@ -219,7 +221,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     warehouse = warehouse_for_update(warehouse_id)
     wave = wave_for_update(wave_id)
     if wave.status != WaveStatus.PLANNED:
-        raise InvalidTransition(f"Wave {wave.number} is {wave.status}.")
+        raise InvalidTransition(f"Wave {wave.number} is {wave.get_status_display().lower()}.")
     members = {wr.fulfillment_request_id: wr for wr in wave.wave_requests.all()}
     requests = list(
         order_selectors.fulfillment_requests_for_wave(warehouse_id=wave.warehouse_id).filter(
