@@ -193,7 +193,8 @@ def _apply_lines(
         qty = int(row.get("quantity") or 0)
         line = ours.get(ext)
         if line is None:
-            if ext and qty > 0:
+            # A new line we can route (a line without a SKU or shipping is not work here).
+            if ext and qty > 0 and row.get("sku") and row.get("requires_shipping", True):
                 add.append(
                     {
                         "sku": row["sku"],

@@ -504,3 +504,33 @@ def test_amazon_pending_then_unshipped_then_canceled(amazon, warehouse, pick_bin
     assert order.status == "cancelled"
     assert _open_commitments(order) == 0
     assert any("Canceled at the marketplace" in m for m in _messages(order))
+
+
+@pytest.mark.parametrize("how", ORDERS)
+def test_woocommerce_address_and_line_changes(anon_client, woo, warehouse, pick_bin, how):
+    channel = woo_channel(woo, warehouse)
+    product = listed(channel, external_variant_id="")
+    stocked(product, pick_bin, 5)
+    made = woo.app.make_order(
+        {
+            "status": "processing",
+            "line_items": [{"product_id": 9000 + product.pk, "quantity": 2, "price": 12.5}],
+        }
+    )
+    live = woo.app.orders[str(made["id"])]
+    created = _woo_delivery(channel, live, "order.created")
+    line_id = live["line_items"][0]["id"]
+    woo.app.update_order(
+        live,
+        {"shipping": {"address_1": "7 Birch Rd"}, "line_items": [{"id": line_id, "quantity": 1}]},
+    )
+    changed = _woo_delivery(channel, live, "order.updated")
+
+    _deliver(anon_client, channel, [created, changed], how)
+
+    order = _order(channel)
+    assert order.shipping_address["line1"] == "7 Birch Rd"
+    line = order.lines.get()
+    assert line.quantity - line.quantity_cancelled == 1
+    assert _open_commitments(order) == 1
+    assert order.status == "released"
