@@ -13,6 +13,11 @@ urlpatterns = [
         views.resolve_late_cancel,
         name="resolve_late_cancel",
     ),
+    path(
+        "exceptions/orders/<int:order_id>/return-to-stock/",
+        views.return_to_stock,
+        name="return_to_stock",
+    ),
     path("exceptions/orders/<int:order_id>/reroute/", views.reroute, name="reroute"),
     path("exceptions/sync/<int:message_id>/retry/", views.retry_sync, name="retry_sync"),
     path("exceptions/counts/<int:count_id>/", views.approve_count, name="approve_count"),

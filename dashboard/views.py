@@ -25,6 +25,7 @@ from orders.choices import HoldKind
 from orders.states import OrderStatus
 from warehouse import ui_selectors as warehouse_ui
 from warehouse.services import counts as count_services
+from warehouse.services import packing as packing_services
 
 HOURS = 24
 LIST_LIMIT = 10
@@ -181,6 +182,20 @@ def resolve_late_cancel(request: HttpRequest, hold_id: int) -> HttpResponse:
         if decision == "ship"
         else "Stopped at pack: the rest is cancelled; return the picked units to stock.",
     )
+
+
+@role_required(OPS)
+@require_POST
+def return_to_stock(request: HttpRequest, order_id: int) -> HttpResponse:
+    """A stopped cancel-after-pick: the picked units go back to their bins (each warehouse)."""
+
+    def run(actor: Actor) -> None:
+        for warehouse_id, number in orders_ui.picked_request_warehouses(order_id=order_id):
+            packing_services.pack_return_to_stock(
+                warehouse_id=warehouse_id, code=number, actor=actor
+            )
+
+    return _do(request, run, "Picked units returned to stock; the order is settled.")
 
 
 @role_required(OPS)

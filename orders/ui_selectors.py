@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncHour
 
 from orders import selectors as orders_selectors
@@ -147,3 +147,16 @@ def order_ids_by_fulfillment_line(*, line_ids: list[int]) -> dict[int, Order]:
     """The order of each fulfillment request line (for short picks reported by the WMS)."""
     rows = FulfillmentRequestLine.objects.filter(pk__in=line_ids).select_related("request__order")
     return {r.pk: r.request.order for r in rows}
+
+
+def picked_request_warehouses(*, order_id: int) -> list[tuple[int, str]]:
+    """(warehouse id, request number) of the order's requests with units picked and not
+    shipped (where a stopped cancel-after-pick has units to return to stock)."""
+    return [
+        (r.warehouse_id, r.number)
+        for r in FulfillmentRequest.objects.filter(
+            order_id=order_id, lines__quantity_picked__gt=F("lines__quantity_shipped")
+        )
+        .distinct()
+        .order_by("pk")
+    ]

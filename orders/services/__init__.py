@@ -6,7 +6,11 @@ transactions (docs/contracts.md).
 """
 
 from .capture import order_capture, order_create
-from .channel_updates import order_channel_update, order_late_cancel_resolve
+from .channel_updates import (
+    fulfillment_request_return_to_stock,
+    order_channel_update,
+    order_late_cancel_resolve,
+)
 from .fulfillment import (
     fulfillment_line_lock,
     fulfillment_line_picked,
@@ -44,6 +48,7 @@ __all__ = [
     "fulfillment_line_picked",
     "fulfillment_line_short",
     "fulfillment_request_move",
+    "fulfillment_request_return_to_stock",
     "fulfillment_request_shipped",
     "fulfillment_request_start",
     "fulfillment_request_weight_override",

@@ -24,16 +24,23 @@ from django.db.models import Sum
 
 from common.exceptions import DomainError
 from common.types import Actor
+from inventory import services as inventory_services
 from orders.choices import PAID_STATUSES, EventKind, HoldKind, PaymentStatus
 from orders.exceptions import HoldNotActive, InvalidOrderData
 from orders.locks import order_for_update
-from orders.models import Hold, Order
+from orders.models import FulfillmentRequest, FulfillmentRequestLine, Hold, Order
 from orders.services.edits import (
     order_address_change_in_tx,
     order_cancel_in_tx,
     order_lines_edit_in_tx,
 )
-from orders.services.holds import hold_place, hold_release, order_payment_update_in_tx
+from orders.services.holds import (
+    hold_place,
+    hold_release,
+    holds_changed,
+    order_payment_update_in_tx,
+)
+from orders.services.lifecycle import fulfillment_request_close_if_done
 from orders.services.timeline import timeline_record
 from orders.states import OPEN_ORDER_STATUSES, OrderStatus
 
@@ -373,4 +380,74 @@ def order_late_cancel_resolve(*, hold_id: int, decision: str, actor: Actor) -> O
         f"{sum(q for _, q in unpicked)} unpicked unit(s) cancelled",
         {"decision": "stop", "cancelled": [[pk, q] for pk, q in unpicked]},
     )
+    return order
+
+
+@transaction.atomic
+def fulfillment_request_return_to_stock(
+    *, request_id: int, lines: list[tuple[int, int]], actor: Actor
+) -> Order:
+    """The warehouse put picked units of a stopped request back on its shelves: they are
+    un-picked and cancelled here (commitments released, so the units are sellable again), and
+    once nothing picked is left unshipped the cancel-after-pick exception releases itself and
+    the order settles (cancelled when nothing else is left).
+
+    A building block for the WMS (`warehouse.services.packing.pack_return_to_stock`), called
+    after it has locked its documents and before it moves stock. `lines` are (fulfillment
+    request line id, units). Raises InvalidOrderData, HoldNotActive.
+    """
+    order_id = FulfillmentRequest.objects.values_list("order_id", flat=True).get(pk=request_id)
+    order = order_for_update(order_id)
+    hold = order.holds.filter(kind=HoldKind.LATE_CANCEL, released_at__isnull=True).first()
+    if hold is None or hold.details.get("decision") != "stop":
+        raise HoldNotActive(
+            f"Order {order.number} has no cancel-after-pick exception that ops stopped."
+        )
+    by_id = {
+        frl.pk: frl
+        for frl in FulfillmentRequestLine.objects.select_related("order_line").filter(
+            request_id=request_id, pk__in=[pk for pk, _ in lines]
+        )
+    }
+    returned = []
+    for frl_id, qty in sorted(lines):
+        frl = by_id.get(frl_id)
+        if frl is None or qty <= 0 or qty > frl.quantity_picked - frl.quantity_shipped:
+            raise InvalidOrderData(f"Line {frl_id}: {qty} picked unit(s) cannot go back.")
+        if frl.commitment_id:
+            inventory_services.commitment_release(
+                commitment_id=frl.commitment_id, actor=actor, quantity=qty
+            )
+        frl.quantity_picked -= qty
+        frl.quantity_cancelled += qty
+        frl.save(update_fields=["quantity_picked", "quantity_cancelled"])
+        line = frl.order_line
+        line.quantity_picked -= qty
+        line.quantity_allocated -= qty
+        line.quantity_cancelled += qty
+        line.save(
+            update_fields=[
+                "quantity_picked",
+                "quantity_allocated",
+                "quantity_cancelled",
+                "updated_at",
+            ]
+        )
+        returned.append({"sku": line.sku, "quantity": qty})
+    request = order.fulfillment_requests.select_related("warehouse").get(pk=request_id)
+    request.order = order
+    fulfillment_request_close_if_done(request=request, actor=actor)
+    _record(
+        order,
+        actor,
+        "Cancel after pick: "
+        + ", ".join(f"{r['quantity']}× {r['sku']}" for r in returned)
+        + " returned to stock",
+        {"returned": returned},
+    )
+    left = order.lines.aggregate(p=Sum("quantity_picked"), s=Sum("quantity_shipped"))
+    if (left["p"] or 0) - (left["s"] or 0) <= 0:
+        hold.order = order
+        hold_release(hold=hold, actor=actor, note="picked units returned to stock", progress=False)
+        holds_changed(order=order, actor=actor)
     return order

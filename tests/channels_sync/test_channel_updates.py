@@ -287,6 +287,41 @@ def test_ops_stop_or_ship_a_cancel_after_pick(anon_client, shopify, shop, floor)
     assert package.status == "packed"
 
 
+def test_ops_stop_at_pack_returns_the_picked_units_to_stock(
+    anon_client, shopify, shop, floor, pick_bin
+):
+    from inventory.selectors import inventory_mismatches
+    from tests.warehouse.builders import on_hand
+
+    channel, product = shop
+    item = str(7000 + product.pk)
+    sale = Shop(shopify, channel, product)
+    _post(anon_client, channel, sale.delivery("orders/create"))
+    order = _order(channel)
+    _pick(floor)
+    _pack(floor, order, close=False)  # the packer had started on it
+    _post(anon_client, channel, sale.event("orders/cancelled"))
+    hold = order.holds.get(kind="late_cancel")
+    ops = _ops()
+
+    ops.post(f"/dashboard/exceptions/holds/{hold.pk}/late-cancel/", {"decision": "stop"})
+    page = ops.get("/dashboard/exceptions/").content.decode()
+    assert f"Return picked units of {order.number} to stock" in page
+    answer = ops.post(f"/dashboard/exceptions/orders/{order.pk}/return-to-stock/")
+
+    assert answer.status_code == 302
+    order.refresh_from_db()
+    assert order.status == "cancelled"
+    assert _open_commitments(order) == 0
+    assert on_hand(product, pick_bin) == 10
+    assert not inventory_mismatches()
+    hold.refresh_from_db()
+    assert hold.released_at is not None
+    outbox_drain(channel_id=channel.pk)
+    assert shopify.app.inventory[item] == 10
+    assert any("returned to stock" in m for m in _messages(order))
+
+
 @pytest.mark.parametrize("how", ORDERS)
 def test_address_change_before_pack_is_applied(anon_client, shopify, shop, how):
     channel, product = shop

@@ -534,3 +534,70 @@ def ship_confirm(*, package_id: int, actor: Actor) -> NextStep:
         message=f"{package.number} shipped with {package.carrier_code} {package.tracking_number}.",
         data={"package": package.number, "tracking_number": package.tracking_number},
     )
+
+
+def pack_return_to_stock(*, warehouse_id: int, code: str, actor: Actor) -> NextStep:
+    """Stop at pack: put the picked units of an order (tote or order number) back into the bins
+    they were picked from — only for an order whose channel cancelled it after pick and where
+    ops chose “stop at pack” on the exceptions queue. A label already bought is voided first
+    (outside any transaction: it calls the carrier). The OMS un-picks and cancels the units,
+    releasing their commitments, and settles the order. Raises UnknownCode, NothingToDo,
+    HoldNotActive (no stopped exception), carrier errors from voiding.
+    """
+    wr = _find_wave_request(warehouse_id, code)
+    package = (
+        Package.objects.filter(fulfillment_request_id=wr.fulfillment_request_id)
+        .exclude(status=PackageStatus.CANCELLED)
+        .first()
+    )
+    if package is not None and package.status == PackageStatus.SHIPPED:
+        raise NothingToDo(f"Order {wr.order_number} has already shipped.")
+    if package is not None and package.shipment_id:
+        shipping_services.shipment_void(shipment_id=package.shipment_id, actor=actor)
+    return _return_to_stock(wr_id=wr.pk, package_id=package.pk if package else None, actor=actor)
+
+
+@transaction.atomic(durable=True)
+def _return_to_stock(*, wr_id: int, package_id: int | None, actor: Actor) -> NextStep:
+    wr = WaveRequest.objects.select_related("wave").get(pk=wr_id)
+    if package_id is not None:
+        package = package_for_update(package_id)
+        if package.status == PackageStatus.SHIPPED:
+            raise NothingToDo(f"Package {package.number} has already shipped.")
+        _package_set_status(package=package, status=PackageStatus.CANCELLED)
+        if package.task_id:
+            task_finish(task_id=package.task_id, actor=actor, cancelled=True)
+    picked = list(
+        PickLine.objects.filter(wave_request=wr, quantity_picked__gt=0)
+        .select_related("bin")
+        .order_by("pk")
+    )
+    per_line: dict[int, int] = defaultdict(int)
+    for line in picked:
+        per_line[line.fulfillment_line_id] += line.quantity_picked
+    if not per_line:
+        raise NothingToDo(f"Nothing picked for order {wr.order_number} is waiting at packing.")
+    # lock order: WMS documents (above), then the order and its commitments, then stock
+    order_services.fulfillment_request_return_to_stock(
+        request_id=wr.fulfillment_request_id, lines=sorted(per_line.items()), actor=actor
+    )
+    staging = bin_of_type(warehouse_id=wr.wave.warehouse_id, bin_type=BinType.PACKING)
+    for line in picked:
+        inventory_services.stock_move(
+            product_id=line.product_id,
+            from_bin=staging,
+            to_bin=line.bin,
+            quantity=line.quantity_picked,
+            actor=actor,
+            lot=line.lot,
+            document_type="fulfillment_request",
+            document_ref=str(wr.fulfillment_request_id),
+            note="returned to stock: cancelled at the channel after pick",
+        )
+    Tote.objects.filter(wave_request_id=wr.pk).update(wave_request=None)
+    units = sum(per_line.values())
+    return NextStep(
+        step="done",
+        message=f"{units} unit(s) of order {wr.order_number} returned to their bins.",
+        data={"order_number": wr.order_number, "returned": units},
+    )
