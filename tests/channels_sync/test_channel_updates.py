@@ -569,3 +569,31 @@ def test_woocommerce_address_and_line_changes(anon_client, woo, warehouse, pick_
     assert line.quantity - line.quantity_cancelled == 1
     assert _open_commitments(order) == 1
     assert order.status == "released"
+
+
+def test_amazon_address_change_reaches_an_unpacked_order(amazon, warehouse, pick_bin):
+    import httpx
+
+    channel = amazon_channel(amazon, warehouse)
+    product = listed(channel)
+    stocked(product, pick_bin, 5)
+    placed = httpx.post(
+        f"{amazon.url}/_mock/orders",
+        json={"items": [{"SellerSKU": product.sku, "QuantityOrdered": 1, "Amount": "30.00"}]},
+    ).json()
+    order_id = placed["order"]["AmazonOrderId"]
+    marketplace_poll(channel_id=channel.pk)
+    order = Order.objects.get(channel=channel, external_id=order_id)
+    before = dict(order.shipping_address)
+
+    httpx.post(
+        f"{amazon.url}/_mock/orders/{order_id}/events",
+        json={"ShippingAddress": {"AddressLine1": "5 New Rd"}},
+    ).raise_for_status()
+    for _ in range(3):
+        marketplace_poll(channel_id=channel.pk)
+
+    order.refresh_from_db()
+    assert order.shipping_address["line1"] == "5 New Rd"
+    assert order.shipping_address["postal_code"] == before["postal_code"]
+    assert sum("Address changed: changed at the channel" in m for m in _messages(order)) == 1
