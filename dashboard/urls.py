@@ -21,4 +21,7 @@ urlpatterns = [
     path("exceptions/orders/<int:order_id>/reroute/", views.reroute, name="reroute"),
     path("exceptions/sync/<int:message_id>/retry/", views.retry_sync, name="retry_sync"),
     path("exceptions/counts/<int:count_id>/", views.approve_count, name="approve_count"),
+    path("lots/", views.lots, name="lots"),
+    path("lots/hold/", views.lot_hold_place, name="lot_hold_place"),
+    path("lots/holds/<int:hold_id>/release/", views.lot_hold_release, name="lot_hold_release"),
 ]

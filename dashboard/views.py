@@ -18,13 +18,17 @@ from channels_sync.services import sync as channels_sync_services
 from common.exceptions import DomainError
 from common.types import Actor
 from dashboard.access import OPS, role_required
+from inventory import selectors as inventory_selectors
+from inventory import services as inventory_services
 from inventory import ui_selectors as inventory_ui
+from inventory.choices import LotHoldKind, LotStatus
 from orders import services as orders_services
 from orders import ui_selectors as orders_ui
 from orders.choices import HoldKind
 from orders.states import OrderStatus
 from warehouse import ui_selectors as warehouse_ui
 from warehouse.services import counts as count_services
+from warehouse.services import lots as lot_services
 from warehouse.services import packing as packing_services
 
 HOURS = 24
@@ -105,6 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "alerts": list(alerts[:LIST_LIMIT]),
             "replenishments": warehouse_ui.open_replenishments_count(),
             "counts_waiting": warehouse_ui.counts_awaiting_approval().count(),
+            "lots_out_of_sale": len(inventory_selectors.lots_out_of_sale()),
         },
     )
 
@@ -236,4 +241,64 @@ def approve_count(request: HttpRequest, count_id: int) -> HttpResponse:
             count_id=count_id, actor=actor, approve=approve
         ),
         "Count approved and stock adjusted." if approve else "Recount requested.",
+    )
+
+
+@role_required(OPS)
+def lots(request: HttpRequest) -> HttpResponse:
+    """Lots out of sale: holds and recalls in force (release them), expired and held stock on
+    hand, and the form that places a hold or recall (inventory: docs/inventory.md)."""
+    return render(
+        request,
+        "dashboard/lots.html",
+        {
+            "holds": list(inventory_selectors.lot_holds_active()[:QUEUE_LIMIT]),
+            "out_of_sale": inventory_selectors.lots_out_of_sale(limit=QUEUE_LIMIT),
+            "kinds": LotHoldKind.choices,
+            "statuses": dict(LotStatus.choices),
+        },
+    )
+
+
+def _do_lots(request: HttpRequest, call, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        call(Actor.for_user(request.user))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect("dashboard:lots")
+
+
+@role_required(OPS)
+@require_POST
+def lot_hold_place(request: HttpRequest) -> HttpResponse:
+    sku = request.POST.get("sku", "").strip()
+    lot = request.POST.get("lot", "").strip()[:40]
+    kind = request.POST.get("kind", LotHoldKind.HOLD)
+    reason = request.POST.get("reason", "").strip()[:255]
+    product = inventory_selectors.product_get_by_code(code=sku)
+    if product is None:
+        messages.error(request, f"No item has the code {sku!r}.")
+        return redirect("dashboard:lots")
+    label = dict(LotHoldKind.choices).get(kind, kind)
+    return _do_lots(
+        request,
+        lambda actor: lot_services.lot_hold(
+            product_id=product.pk, lot=lot, actor=actor, reason=reason, kind=kind
+        ),
+        f"{label} placed on lot {lot} of {product.sku}: it is out of sale.",
+    )
+
+
+@role_required(OPS)
+@require_POST
+def lot_hold_release(request: HttpRequest, hold_id: int) -> HttpResponse:
+    reason = request.POST.get("reason", "").strip()[:255]
+    return _do_lots(
+        request,
+        lambda actor: inventory_services.lot_hold_release(
+            hold_id=hold_id, actor=actor, reason=reason
+        ),
+        "Hold released: the lot is sellable again unless it has expired.",
     )

@@ -31,3 +31,16 @@ class ReservationStatus(models.TextChoices):
     OPEN = "open", "Open"
     RELEASED = "released", "Released"
     CONSUMED = "consumed", "Consumed"
+
+
+class LotStatus(models.TextChoices):
+    """Whether the units of a stock level's lot may be sold (StockLevel.lot_status)."""
+
+    SELLABLE = "sellable", "Sellable"
+    HELD = "held", "Held (hold or recall)"
+    EXPIRED = "expired", "Expired"
+
+
+class LotHoldKind(models.TextChoices):
+    HOLD = "hold", "Quality hold"
+    RECALL = "recall", "Recall"

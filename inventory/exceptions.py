@@ -41,3 +41,15 @@ class CodeTaken(Conflict):
     """The SKU or code already belongs to a product."""
 
     code = "code_taken"
+
+
+class LotNotSellable(Conflict):
+    """The lot is expired, on hold or recalled: it is not reserved, allocated or picked."""
+
+    code = "lot_not_sellable"
+
+
+class LotOvercommitted(Conflict):
+    """Taking the lot out of stock to sell would leave less sellable stock than is committed."""
+
+    code = "lot_overcommitted"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from inventory.models import BinReservation, Commitment, InventoryBalance, StockLevel
+from inventory.models import BinReservation, Commitment, InventoryBalance, LotHold, StockLevel
 
 
 def commitments_for_update(ids: Iterable[int]) -> list[Commitment]:
@@ -46,3 +46,17 @@ def balances_for_update(ids: Iterable[int]) -> list[InventoryBalance]:
         .order_by("pk")
         .select_for_update(of=("self",), no_key=True)
     )
+
+
+def stock_levels_with_bins_for_update(ids: Iterable[int]) -> list[StockLevel]:
+    """Lock stock levels in pk order, their bins read along (not locked)."""
+    return list(
+        StockLevel.objects.filter(pk__in=sorted(set(ids)))
+        .select_related("bin")
+        .order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
+    )
+
+
+def lot_hold_for_update(pk: int) -> LotHold:
+    return LotHold.objects.select_for_update(of=("self",), no_key=True).get(pk=pk)

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import F, IntegerField, QuerySet, Sum, Value
+from django.db.models import F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
-from inventory.choices import ReservationStatus
+from inventory.choices import LotStatus, ReservationStatus
+from inventory.clock import today
 from inventory.models import (
     Barcode,
     BinReservation,
     Commitment,
     InventoryBalance,
+    LotHold,
     Product,
     StockLevel,
     StockMovement,
@@ -103,6 +106,76 @@ def stock_levels_for_product(
     return qs.order_by("bin__pick_sequence", "bin__code")
 
 
+def sellable_stock_levels(*, on: dt.date | None = None) -> QuerySet[StockLevel]:
+    """Stock levels whose lot may be reserved and picked: not held, not expired by `on`'s date
+    (default today), whether or not the expiry task has run yet."""
+    on = on or today()
+    return StockLevel.objects.filter(lot_status=LotStatus.SELLABLE).filter(
+        Q(expiry_date__isnull=True) | Q(expiry_date__gte=on)
+    )
+
+
+def _shortfalls(levels: QuerySet[StockLevel]) -> dict[tuple[int, int], int]:
+    """Per warehouse: how many committed units would lack sellable stock if `levels` (sellable
+    lots in available bins) left sale. One grouped query plus the balances."""
+    leaving = {
+        (r["product_id"], r["warehouse_id"]): r["n"]
+        for r in levels.filter(
+            lot_status=LotStatus.SELLABLE,
+            on_hand__gt=0,
+            bin__is_blocked=False,
+        )
+        .exclude(bin__bin_type__in=_unavailable_bin_types())
+        .values("product_id", "warehouse_id")
+        .annotate(n=Sum("on_hand"))
+        .order_by()
+    }
+    out: dict[tuple[int, int], int] = {}
+    for b in InventoryBalance.objects.filter(
+        product_id__in={p for p, _ in leaving}, warehouse_id__in={w for _, w in leaving}
+    ).values("product_id", "warehouse_id", "on_hand", "committed", "unavailable"):
+        n = leaving.get((b["product_id"], b["warehouse_id"]), 0)
+        short = n - (b["on_hand"] - b["committed"] - b["unavailable"])
+        if n and short > 0:
+            out[(b["product_id"], b["warehouse_id"])] = short
+    return out
+
+
+def _unavailable_bin_types() -> list[str]:
+    from warehouse.choices import UNAVAILABLE_BIN_TYPES
+
+    return sorted(UNAVAILABLE_BIN_TYPES)
+
+
+def lot_hold_shortfalls(*, product_id: int, lot: str) -> dict[tuple[int, int], int]:
+    """{(product, warehouse): committed units that would lack stock} if this lot were held."""
+    return _shortfalls(StockLevel.objects.filter(product_id=product_id, lot=lot))
+
+
+def lot_expiry_shortfalls(*, on: dt.date | None = None) -> dict[tuple[int, int], int]:
+    """{(product, warehouse): committed units that would lack stock} once expired lots leave."""
+    return _shortfalls(StockLevel.objects.filter(expiry_date__lt=on or today()))
+
+
+def lot_holds_active() -> QuerySet[LotHold]:
+    """Holds and recalls in force, newest first, with the product."""
+    return (
+        LotHold.objects.filter(released_at=None).select_related("product").order_by("-created_at")
+    )
+
+
+def lots_out_of_sale(*, limit: int = 50) -> list[dict]:
+    """Lots on hand but out of sale (held, recalled or expired): per product, lot and status,
+    the units on hand and the warehouses, most units first (the ops dashboard)."""
+    return list(
+        StockLevel.objects.exclude(lot_status=LotStatus.SELLABLE)
+        .filter(on_hand__gt=0)
+        .values("product__sku", "lot", "lot_status", "expiry_date")
+        .annotate(units=Sum("on_hand"))
+        .order_by("-units", "product__sku", "lot")[:limit]
+    )
+
+
 def ledger_for_product(*, product_id: int) -> QuerySet[StockMovement]:
     return StockMovement.objects.filter(product_id=product_id).select_related("from_bin", "to_bin")
 
@@ -129,7 +202,8 @@ def inventory_mismatches() -> list[Mismatch]:
 
     1. StockLevel.on_hand == Σ ledger in − Σ ledger out, per (product, bin, lot)
     2. InventoryBalance.on_hand == Σ StockLevel.on_hand in the warehouse
-    3. InventoryBalance.unavailable == Σ on hand in damaged / quarantine / blocked bins
+    3. InventoryBalance.unavailable == Σ on hand in damaged / quarantine / blocked bins and of
+       held or expired lots (StockLevel.lot_status)
     4. InventoryBalance.committed == Σ open Commitment.quantity
     5. StockLevel.reserved == Σ open BinReservation.quantity
     6. InventoryBalance.committed + unavailable ≤ on_hand (available never below zero; the CHECK
@@ -167,6 +241,8 @@ def inventory_mismatches() -> list[Mismatch]:
             "warehouse_id",
             "bin__bin_type",
             "bin__is_blocked",
+            "lot_status",
+            "expiry_date",
         )
     }
     for key in sorted(set(ledger) | set(levels)):
@@ -186,7 +262,11 @@ def inventory_mismatches() -> list[Mismatch]:
     for r in levels.values():
         agg = per_wh[(r["product_id"], r["warehouse_id"])]
         agg[0] += r["on_hand"]
-        if r["bin__bin_type"] in UNAVAILABLE_BIN_TYPES or r["bin__is_blocked"]:
+        if (
+            r["bin__bin_type"] in UNAVAILABLE_BIN_TYPES
+            or r["bin__is_blocked"]
+            or r["lot_status"] != LotStatus.SELLABLE
+        ):
             agg[1] += r["on_hand"]
     committed = {
         (r["product_id"], r["warehouse_id"]): r["n"]
@@ -220,7 +300,7 @@ def inventory_mismatches() -> list[Mismatch]:
         if bal["unavailable"] != unavailable:
             problems.append(
                 Mismatch(
-                    "balance unavailable == Σ unavailable bins",
+                    "balance unavailable == Σ unavailable bins and lots",
                     label,
                     unavailable,
                     bal["unavailable"],
@@ -234,6 +314,23 @@ def inventory_mismatches() -> list[Mismatch]:
                     committed.get(key, 0),
                     bal["committed"],
                 )
+            )
+
+    on = today()
+    held = set(LotHold.objects.filter(released_at=None).values_list("product_id", "lot"))
+    for r in levels.values():
+        label = f"stock_level={r['pk']} product={r['product_id']} lot={r['lot']!r}"
+        if (
+            r["on_hand"] > 0
+            and r["lot_status"] == LotStatus.SELLABLE
+            and r["expiry_date"] is not None
+            and r["expiry_date"] < on
+        ):
+            problems.append(Mismatch("expired lot out of sale", label, 0, r["on_hand"]))
+        is_held = (r["product_id"], r["lot"]) in held
+        if is_held != (r["lot_status"] == LotStatus.HELD):
+            problems.append(
+                Mismatch("lot held == active lot hold", label, int(is_held), int(not is_held))
             )
 
     reserved = {

@@ -429,6 +429,29 @@ def fulfillment_requests_for_wave(*, warehouse_id: int) -> QuerySet[FulfillmentR
     )
 
 
+def fulfillment_lines_not_yet_picking(
+    *, product_id: int, warehouse_id: int
+) -> list[FulfillmentRequestLine]:
+    """Committed lines of a product in a warehouse that no pick list has taken yet (request
+    open, on hold or released), newest request first: what gives way when stock there leaves
+    sale (a held or expired lot), through `fulfillment_line_short`."""
+    lines = (
+        FulfillmentRequestLine.objects.filter(
+            product_id=product_id,
+            request__warehouse_id=warehouse_id,
+            request__status__in=[
+                FulfillmentRequestStatus.OPEN,
+                FulfillmentRequestStatus.ON_HOLD,
+                FulfillmentRequestStatus.RELEASED,
+            ],
+            commitment__isnull=False,
+        )
+        .select_related("request")
+        .order_by("-request__created_at", "-pk")
+    )
+    return [line for line in lines if line.quantity_open > 0]
+
+
 def fulfillment_request_list_for_api(
     *, channel_id: int | None = None
 ) -> QuerySet[FulfillmentRequest]:

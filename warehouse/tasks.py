@@ -32,3 +32,12 @@ def replenishment_run_all(self) -> int:  # type: ignore[no-untyped-def]
         len(replenishment_run(warehouse_id=pk, actor=actor))
         for pk in Warehouse.objects.filter(is_active=True).values_list("pk", flat=True)
     )
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def lots_expire_all(self) -> int:  # type: ignore[no-untyped-def]
+    """Take lots past their expiry date out of sale (idempotent: an expired lot is skipped the
+    second time). Returns the units that left sale."""
+    from warehouse.services.lots import lots_expire
+
+    return lots_expire(actor=Actor.system("lot-expiry")).expired_units

@@ -167,6 +167,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # warehouse: replenish pick faces that fell below their minimum (every 5 minutes)
     "wms-replenishment-run": {"task": "warehouse.tasks.replenishment_run_all", "schedule": 300.0},
+    # inventory: lots past their expiry date leave available-to-sell (hourly, so within an hour
+    # of midnight; wave release and picks refuse them by date even before it runs)
+    "wms-lots-expire": {
+        "task": "warehouse.tasks.lots_expire_all",
+        "schedule": env.float("INVENTORY_LOT_EXPIRY_SECONDS", default=3600.0),
+    },
 }
 
 # --- e-mail to buyers (notifications/, docs/orders.md "Customer notifications") -------------

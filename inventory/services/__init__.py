@@ -5,6 +5,7 @@ Public entry points are re-exported here: `from inventory import services as inv
 """
 
 from .catalog import product_alias_add, product_create
+from .lots import ExpiryRun, lot_hold_place, lot_hold_release, lots_expire
 from .movements import (
     bin_availability_change,
     incoming_adjust,
@@ -25,6 +26,7 @@ from .reservations import (
 )
 
 __all__ = [
+    "ExpiryRun",
     "ReceiptLine",
     "bin_availability_change",
     "bin_reservation_create",
@@ -34,6 +36,9 @@ __all__ = [
     "commitments_expire",
     "commitments_release_for_document",
     "incoming_adjust",
+    "lot_hold_place",
+    "lot_hold_release",
+    "lots_expire",
     "product_alias_add",
     "product_create",
     "stock_adjust",

@@ -10,20 +10,52 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from channels_sync import outbox
+from inventory.choices import LotStatus
+from inventory.clock import is_expired
 from inventory.exceptions import InsufficientStock
-from inventory.models import InventoryBalance, StockLevel
+from inventory.models import InventoryBalance, LotHold, StockLevel
+
+
+def new_lot_status(*, product_id: int, lot: str, expiry_date) -> str:
+    """The state of a lot's new stock level: held while the lot has an active hold, expired
+    after its expiry date, else sellable."""
+    if lot and LotHold.objects.filter(product_id=product_id, lot=lot, released_at=None).exists():
+        return LotStatus.HELD
+    return LotStatus.EXPIRED if is_expired(expiry_date) else LotStatus.SELLABLE
+
+
+def is_unavailable(*, bin, level: StockLevel) -> bool:  # type: ignore[no-untyped-def]
+    """Whether units of `level` in `bin` count as unavailable: an unavailable bin (damaged,
+    quarantine, blocked) or a held or expired lot."""
+    return bin.is_unavailable or level.lot_status != LotStatus.SELLABLE
 
 
 def stock_level_get_or_create(
-    *, product_id: int, bin_id: int, warehouse_id: int, lot: str = "", expiry_date=None
+    *,
+    product_id: int,
+    bin_id: int,
+    warehouse_id: int,
+    lot: str = "",
+    expiry_date=None,
+    lot_status: str | None = None,
 ) -> StockLevel:
+    """The stock level of (product, bin, lot); a new one takes `lot_status` (a move passes its
+    source's) or the lot's state now (`new_lot_status`)."""
+    existing = StockLevel.objects.filter(product_id=product_id, bin_id=bin_id, lot=lot).first()
+    if existing is not None:
+        return existing
+    status = lot_status or new_lot_status(product_id=product_id, lot=lot, expiry_date=expiry_date)
     try:
         with transaction.atomic():
             level, _ = StockLevel.objects.get_or_create(
                 product_id=product_id,
                 bin_id=bin_id,
                 lot=lot,
-                defaults={"warehouse_id": warehouse_id, "expiry_date": expiry_date},
+                defaults={
+                    "warehouse_id": warehouse_id,
+                    "expiry_date": expiry_date,
+                    "lot_status": status,
+                },
             )
     except IntegrityError:
         level = StockLevel.objects.get(product_id=product_id, bin_id=bin_id, lot=lot)

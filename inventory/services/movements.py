@@ -18,12 +18,20 @@ from django.db.models import F, Sum
 from audit.choices import AuditAction
 from audit.services import audit_record
 from common.types import Actor
-from inventory.choices import MovementReason, ReservationStatus
-from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
+from inventory.choices import LotStatus, MovementReason, ReservationStatus
+from inventory.clock import is_expired
+from inventory.exceptions import (
+    BinNotUsable,
+    InsufficientStock,
+    InvalidQuantity,
+    LotNotSellable,
+    ReservationClosed,
+)
 from inventory.locks import bin_reservation_for_update, commitment_for_update
 from inventory.models import BinReservation, StockLevel, StockMovement
 from inventory.services._balances import (
     balance_apply,
+    is_unavailable,
     level_decrease_free,
     level_increase,
     stock_level_get_or_create,
@@ -94,7 +102,7 @@ def stock_receive(
         product_id=product_id,
         warehouse_id=bin.warehouse_id,
         on_hand=quantity,
-        unavailable=quantity if bin.is_unavailable else 0,
+        unavailable=quantity if is_unavailable(bin=bin, level=level) else 0,
     )
     return _ledger(
         product_id=product_id,
@@ -148,10 +156,11 @@ def stock_move(
         warehouse_id=to_bin.warehouse_id,
         lot=lot,
         expiry_date=source.expiry_date,
+        lot_status=source.lot_status,
     )
     level_increase(level_id=target.pk, quantity=quantity)
-    delta_unavailable = (quantity if to_bin.is_unavailable else 0) - (
-        quantity if from_bin.is_unavailable else 0
+    delta_unavailable = (quantity if is_unavailable(bin=to_bin, level=target) else 0) - (
+        quantity if is_unavailable(bin=from_bin, level=source) else 0
     )
     if delta_unavailable:
         balance_apply(
@@ -199,6 +208,12 @@ def stock_pick(
             reserved=reservation.quantity,
         )
     level = reservation.stock_level
+    if not level.is_lot_sellable or is_expired(level.expiry_date):
+        raise LotNotSellable(
+            f"Lot {level.lot} is {'expired' if is_expired(level.expiry_date) else 'on hold'}: "
+            "do not pick it; report the units short so they are taken from another lot.",
+            lot=level.lot,
+        )
     updated = StockLevel.objects.filter(
         pk=level.pk, reserved__gte=quantity, on_hand__gte=quantity
     ).update(on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity)
@@ -215,11 +230,12 @@ def stock_pick(
         warehouse_id=to_bin.warehouse_id,
         lot=level.lot,
         expiry_date=level.expiry_date,
+        lot_status=level.lot_status,
     )
     level_increase(level_id=target.pk, quantity=quantity)
     from_bin = level.bin
-    delta_unavailable = (quantity if to_bin.is_unavailable else 0) - (
-        quantity if from_bin.is_unavailable else 0
+    delta_unavailable = (quantity if is_unavailable(bin=to_bin, level=target) else 0) - (
+        quantity if is_unavailable(bin=from_bin, level=level) else 0
     )
     if delta_unavailable:
         balance_apply(
@@ -284,7 +300,7 @@ def stock_consume(
         warehouse_id=from_bin.warehouse_id,
         on_hand=-quantity,
         committed=-quantity,
-        unavailable=-quantity if from_bin.is_unavailable else 0,
+        unavailable=-quantity if is_unavailable(bin=from_bin, level=source) else 0,
     )
     return _ledger(
         product_id=commitment.product_id,
@@ -345,7 +361,7 @@ def stock_adjust(
         product_id=product_id,
         warehouse_id=bin.warehouse_id,
         on_hand=-quantity,
-        unavailable=-quantity if bin.is_unavailable else 0,
+        unavailable=-quantity if is_unavailable(bin=bin, level=level) else 0,
     )
     movement = _ledger(
         product_id=product_id,
@@ -395,7 +411,8 @@ def bin_availability_change(*, bin: Bin, was_unavailable: bool) -> None:
         return
     sign = 1 if now_unavailable else -1
     totals = list(
-        StockLevel.objects.filter(bin=bin, on_hand__gt=0)
+        # held or expired lots are unavailable whatever the bin: they do not flip
+        StockLevel.objects.filter(bin=bin, on_hand__gt=0, lot_status=LotStatus.SELLABLE)
         .values("product_id", "product__sku")
         .annotate(n=Sum("on_hand"))
         .order_by("product_id")

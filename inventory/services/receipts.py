@@ -19,10 +19,11 @@ from django.db import connection, transaction
 from channels_sync import outbox
 from common.db import update_from_values
 from common.types import Actor
-from inventory.choices import MovementReason
+from inventory.choices import LotStatus, MovementReason
+from inventory.clock import is_expired
 from inventory.exceptions import InvalidQuantity
 from inventory.locks import balances_for_update, stock_levels_for_update
-from inventory.models import InventoryBalance, StockLevel, StockMovement
+from inventory.models import InventoryBalance, LotHold, StockLevel, StockMovement
 
 if TYPE_CHECKING:
     from warehouse.models import Bin
@@ -58,14 +59,29 @@ def stock_receive_many(
         return []
     per_level: dict[tuple[int, int, str], int] = defaultdict(int)
     first: dict[tuple[int, int, str], ReceiptLine] = {}
-    per_balance: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
     for line in lines:
         key = (line.product_id, line.bin.pk, line.lot)
         per_level[key] += line.quantity
         first.setdefault(key, line)
-        delta = per_balance[(line.product_id, line.bin.warehouse_id)]
-        delta[0] += line.quantity
-        delta[1] += line.quantity if line.bin.is_unavailable else 0
+    # Lots under an active hold (one query): their new stock levels are held from the start.
+    lots = {(p, lot) for p, _, lot in per_level if lot}
+    held = (
+        set(
+            LotHold.objects.filter(
+                product_id__in={p for p, _ in lots},
+                lot__in={lot for _, lot in lots},
+                released_at=None,
+            ).values_list("product_id", "lot")
+        )
+        if lots
+        else set()
+    )
+
+    def status(p: int, b: int, lot: str) -> str:
+        if (p, lot) in held:
+            return LotStatus.HELD
+        expired = is_expired(first[(p, b, lot)].expiry_date)
+        return LotStatus.EXPIRED if expired else LotStatus.SELLABLE
 
     StockLevel.objects.bulk_create(
         [
@@ -75,19 +91,29 @@ def stock_receive_many(
                 lot=lot,
                 warehouse_id=first[(p, b, lot)].bin.warehouse_id,
                 expiry_date=first[(p, b, lot)].expiry_date,
+                lot_status=status(p, b, lot),
             )
             for p, b, lot in per_level
         ],
         batch_size=500,
         ignore_conflicts=True,
     )
-    level_ids = {
-        (p, b, lot): pk
-        for pk, p, b, lot in StockLevel.objects.filter(
+    level_rows = {
+        (p, b, lot): (pk, lot_status)
+        for pk, p, b, lot, lot_status in StockLevel.objects.filter(
             product_id__in={p for p, _, _ in per_level}, bin_id__in={b for _, b, _ in per_level}
-        ).values_list("pk", "product_id", "bin_id", "lot")
+        ).values_list("pk", "product_id", "bin_id", "lot", "lot_status")
         if (p, b, lot) in per_level
     }
+    level_ids = {key: row[0] for key, row in level_rows.items()}
+    per_balance: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for line in lines:
+        delta = per_balance[(line.product_id, line.bin.warehouse_id)]
+        delta[0] += line.quantity
+        lot_sellable = level_rows[(line.product_id, line.bin.pk, line.lot)][1] == (
+            LotStatus.SELLABLE
+        )
+        delta[1] += line.quantity if line.bin.is_unavailable or not lot_sellable else 0
     InventoryBalance.objects.bulk_create(
         [InventoryBalance(product_id=p, warehouse_id=w) for p, w in per_balance],
         batch_size=500,

@@ -20,8 +20,15 @@ from django.utils import timezone
 
 from channels_sync import outbox
 from common.types import Actor
-from inventory.choices import ReservationStatus
-from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
+from inventory.choices import LotStatus, ReservationStatus
+from inventory.clock import is_expired
+from inventory.exceptions import (
+    BinNotUsable,
+    InsufficientStock,
+    InvalidQuantity,
+    LotNotSellable,
+    ReservationClosed,
+)
 from inventory.locks import (
     bin_reservation_for_update,
     commitment_for_update,
@@ -166,7 +173,7 @@ def bin_reservation_create(
     """Reserve units in one bin (and lot) under a commitment, for a pick.
 
     Raises InsufficientStock when the bin has fewer free units, BinNotUsable for a blocked or
-    non-pickable bin, ReservationClosed when the commitment has no unreserved units left.
+    non-pickable bin, LotNotSellable for a held or expired lot (by today's date), ReservationClosed when the commitment has no unreserved units left.
     """
     _check_quantity(quantity)
     commitment = commitment_for_update(commitment_id)
@@ -183,6 +190,12 @@ def bin_reservation_create(
         raise BinNotUsable("This stock is another product or in another warehouse.")
     if not level.bin.is_pickable:
         raise BinNotUsable(f"Bin {level.bin.code} is blocked or not a pick location.")
+    if not level.is_lot_sellable or is_expired(level.expiry_date):
+        state = "on hold" if level.lot_status == LotStatus.HELD else "expired"
+        raise LotNotSellable(
+            f"Lot {level.lot} in bin {level.bin.code} is {state}: it is never reserved.",
+            lot=level.lot,
+        )
     updated = StockLevel.objects.filter(pk=level.pk, on_hand__gte=F("reserved") + quantity).update(
         reserved=F("reserved") + quantity
     )

@@ -5,7 +5,8 @@
   only requests that one zone can serve in full.
 * `wave_release` reserves every request line at bin level under the line's commitment
   (`inventory_services.bin_reservation_create`): pick faces first, then reserve locations;
-  earliest expiry first (FEFO), then oldest stock (FIFO). A request that cannot be reserved in
+  earliest expiry first (FEFO), then oldest stock (FIFO); held, recalled and expired lots are
+  never reserved (by today's date, `inventory_selectors.sellable_stock_levels`). A request that cannot be reserved in
   full stays released for a later wave (its savepoint is rolled back). Requests are put in
   totes, totes on carts (`WMS_TOTES_PER_CART`), and each cart's picks are ordered along the
   shortest walking route (warehouse.routing) — the pick list stores that length, the S-shape
@@ -24,8 +25,9 @@ from django.utils import timezone
 
 from common.exceptions import DomainError
 from common.types import Actor
+from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
-from inventory.exceptions import InsufficientStock, ReservationClosed
+from inventory.exceptions import InsufficientStock, LotNotSellable, ReservationClosed
 from inventory.models import StockLevel
 from orders import selectors as order_selectors
 from orders import services as order_services
@@ -85,13 +87,18 @@ def _free_by_product(
     *, warehouse_id: int, product_ids: set[int], zone_id: int | None
 ) -> dict[int, list[StockLevel]]:
     """Pickable stock with free units per product, in reservation preference order."""
-    qs = StockLevel.objects.filter(
-        warehouse_id=warehouse_id,
-        product_id__in=product_ids,
-        bin__bin_type__in=PICKABLE_BIN_TYPES,
-        bin__is_blocked=False,
-        on_hand__gt=F("reserved"),
-    ).select_related("bin")
+    # Held and expired lots never (by today's date, even before the expiry task has run).
+    qs = (
+        inventory_selectors.sellable_stock_levels()
+        .filter(
+            warehouse_id=warehouse_id,
+            product_id__in=product_ids,
+            bin__bin_type__in=PICKABLE_BIN_TYPES,
+            bin__is_blocked=False,
+            on_hand__gt=F("reserved"),
+        )
+        .select_related("bin")
+    )
     if zone_id is not None:
         qs = qs.filter(bin__zone_id=zone_id)
     out: dict[int, list[StockLevel]] = defaultdict(list)
@@ -182,13 +189,17 @@ def wave_plan(
 
 def _zone_free(warehouse_id: int, zone_id: int) -> dict[int, int]:
     free: dict[int, int] = defaultdict(int)
-    for row in StockLevel.objects.filter(
-        warehouse_id=warehouse_id,
-        bin__zone_id=zone_id,
-        bin__bin_type__in=PICKABLE_BIN_TYPES,
-        bin__is_blocked=False,
-        on_hand__gt=F("reserved"),
-    ).values("product_id", "on_hand", "reserved"):
+    for row in (
+        inventory_selectors.sellable_stock_levels()
+        .filter(
+            warehouse_id=warehouse_id,
+            bin__zone_id=zone_id,
+            bin__bin_type__in=PICKABLE_BIN_TYPES,
+            bin__is_blocked=False,
+            on_hand__gt=F("reserved"),
+        )
+        .values("product_id", "on_hand", "reserved")
+    ):
         free[row["product_id"]] += row["on_hand"] - row["reserved"]
     return free
 
@@ -362,7 +373,7 @@ def _reserve_request(request, stock, free_left, actor: Actor) -> list[tuple]:
                 out.append((line.pk, line.commitment_id, level, qty, reservation.pk))
             if need:
                 raise _Unreservable
-    except (_Unreservable, InsufficientStock, ReservationClosed):
+    except (_Unreservable, InsufficientStock, LotNotSellable, ReservationClosed):
         for level_pk, qty in taken:  # the savepoint rolls the rows back; undo our counters
             free_left[level_pk] += qty
         raise
@@ -374,7 +385,8 @@ def pick_candidates(
 ) -> list[StockLevel]:
     """Other pickable stock of a product with free units, in reservation preference order."""
     levels = (
-        StockLevel.objects.filter(
+        inventory_selectors.sellable_stock_levels()
+        .filter(
             warehouse_id=warehouse_id,
             product_id=product_id,
             bin__bin_type__in=PICKABLE_BIN_TYPES,

@@ -224,6 +224,6 @@ def test_check_consistency_reports_a_bin_type_edited_around_the_service(committe
     with pytest.raises(CommandError, match="1 inconsistency found"):
         call_command("check_consistency", stdout=StringIO(), stderr=err)
     assert (
-        f"balance unavailable == Σ unavailable bins: product={product.pk} warehouse={wh.pk} "
+        f"balance unavailable == Σ unavailable bins and lots: product={product.pk} warehouse={wh.pk} "
         "expected 4, found 0"
     ) in err.getvalue()
