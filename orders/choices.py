@@ -11,6 +11,19 @@ class PaymentStatus(models.TextChoices):
     REFUNDED = "refunded", "Refunded"
 
 
+class FulfilledBy(models.TextChoices):
+    MERCHANT = "merchant", "Us (our warehouses)"
+    CHANNEL = "channel", "The channel (marketplace-fulfilled)"
+
+
+class LineKind(models.TextChoices):
+    PRODUCT = "product", "Product"
+    CUSTOM = "custom", "Custom item"
+    GIFT_CARD = "gift_card", "Gift card"
+    TIP = "tip", "Tip"
+    FEE = "fee", "Fee"
+
+
 PAID_STATUSES = frozenset({PaymentStatus.AUTHORIZED, PaymentStatus.CAPTURED})
 
 

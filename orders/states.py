@@ -30,6 +30,9 @@ class OrderStatus(models.TextChoices):
     DELIVERED = "delivered", "Delivered"
     CANCELLED = "cancelled", "Cancelled"
     RETURNED = "returned", "Returned"
+    # Recorded for customer service and reporting, never fulfilled here: the marketplace ships
+    # it (Amazon AFN) or no line needs shipping (gift cards, tips).
+    NOTHING_TO_SHIP = "nothing_to_ship", "Nothing to ship here"
 
 
 S = OrderStatus
@@ -37,7 +40,7 @@ _ALLOCATION = frozenset({S.ALLOCATED, S.PARTIALLY_ALLOCATED, S.BACKORDERED})
 
 ORDER_TRANSITIONS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
     {
-        S.RECEIVED: frozenset({S.ON_HOLD, S.READY, S.CANCELLED}),
+        S.RECEIVED: frozenset({S.ON_HOLD, S.READY, S.CANCELLED, S.NOTHING_TO_SHIP}),
         S.ON_HOLD: frozenset({S.READY, S.CANCELLED}),
         S.READY: _ALLOCATION | {S.ON_HOLD, S.CANCELLED},
         S.ALLOCATED: frozenset(
@@ -56,6 +59,7 @@ ORDER_TRANSITIONS: Final[Mapping[str, frozenset[str]]] = MappingProxyType(
         S.DELIVERED: frozenset({S.RETURNED}),
         S.CANCELLED: frozenset(),
         S.RETURNED: frozenset(),
+        S.NOTHING_TO_SHIP: frozenset({S.CANCELLED}),
     }
 )
 

@@ -133,7 +133,9 @@ def detail(request: HttpRequest, number: str) -> HttpResponse:
     unknown_lines = [
         line
         for line in page["lines"]
-        if line.product_id is None and line.quantity > line.quantity_cancelled
+        if line.product_id is None
+        and line.requires_shipping
+        and line.quantity > line.quantity_cancelled
     ]
     address = order.shipping_address or {}
     return render(

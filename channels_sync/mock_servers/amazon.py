@@ -593,9 +593,13 @@ class AmazonMock(MockApp):
             order["OrderTotal"] = self._total(order["AmazonOrderId"], order["_currency"])
 
     def _total(self, order_id: str, currency: str) -> dict:
+        # Tax-inclusive marketplaces (EU, UK, JP) report ItemTax inside ItemPrice.
+        inclusive = bool((self.orders.get(order_id) or {}).get("_tax_inclusive"))
         total = Decimal(0)
         for item in self.items[order_id]:
-            for key in ("ItemPrice", "ShippingPrice", "ItemTax", "ShippingTax"):
+            for key in ("ItemPrice", "ShippingPrice") + (
+                () if inclusive else ("ItemTax", "ShippingTax")
+            ):
                 total += dec((item.get(key) or {}).get("Amount"))
             for key in ("PromotionDiscount", "ShippingDiscount"):
                 total -= dec((item.get(key) or {}).get("Amount"))
@@ -761,8 +765,15 @@ class AmazonMock(MockApp):
                     "CurrencyCode": currency,
                     "Amount": fmt(i.get("PromotionDiscount", "0"), currency),
                 },
-                "PromotionDiscountTax": {"CurrencyCode": currency, "Amount": fmt(0, currency)},
-                "PromotionIds": [],
+                "PromotionDiscountTax": {
+                    "CurrencyCode": currency,
+                    "Amount": fmt(i.get("PromotionDiscountTax", "0"), currency),
+                },
+                "ShippingDiscountTax": {
+                    "CurrencyCode": currency,
+                    "Amount": fmt(i.get("ShippingDiscountTax", "0"), currency),
+                },
+                "PromotionIds": list(i.get("PromotionIds") or []),
                 "IsGift": "false",
                 "ConditionId": "New",
                 "ConditionSubtypeId": "New",
@@ -817,6 +828,7 @@ class AmazonMock(MockApp):
             "_created": now,
             "_updated": now,
             "_currency": currency,
+            "_tax_inclusive": bool(data.get("TaxInclusive", False)),
         }
         self.orders[order_id] = order
         self.items[order_id] = items

@@ -252,8 +252,13 @@ def channel_order_update_ingest(
     if order_id is None and creates:
         actor = Actor.for_channel(channel.pk, channel.code)
         try:
+            # A channel's own document: its figures are stored as the channel wrote them.
             order, created = order_services.order_capture(
-                channel_id=channel.pk, data=data, actor=actor, idempotency_key=None
+                channel_id=channel.pk,
+                data=data,
+                actor=actor,
+                idempotency_key=None,
+                check_money=False,
             )
         except DomainError as exc:
             InboundEvent.objects.filter(pk=event.pk).update(

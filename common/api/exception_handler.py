@@ -29,7 +29,12 @@ def _flatten(detail: Any) -> Any:
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DomainError):
-        return Response({"error": exc.as_dict()}, status=exc.http_status)
+        body = exc.as_dict()
+        if isinstance(exc.extra.get("fields"), dict):
+            # field messages from a service (e.g. money that does not add up) sit where a
+            # serializer's would, as well as in extra
+            body = {**body, "fields": exc.extra["fields"]}
+        return Response({"error": body}, status=exc.http_status)
     if isinstance(exc, DjangoValidationError):
         fields = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

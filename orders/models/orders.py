@@ -8,8 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower, Right, Upper
 
-from common.models import TimeStampedModel
-from orders.choices import PaymentStatus
+from common.models import AmountField, TimeStampedModel
+from orders.choices import FulfilledBy, LineKind, PaymentStatus
 from orders.states import OrderStatus
 
 
@@ -35,11 +35,36 @@ class Order(TimeStampedModel):
     )
     shipping_address = models.JSONField(default=dict)
     billing_address = models.JSONField(default=dict, blank=True)
-    currency = models.CharField(max_length=3, default="USD")
-    subtotal = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    shipping_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    tax_total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
-    total = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    # Money as the channel charged it (docs/orders.md, "Money"): amounts in the shop currency,
+    # exact for every ISO 4217 exponent (four decimal places hold them all; common.money).
+    currency = models.CharField(max_length=3, default="USD", help_text="Shop currency")
+    presentment_currency = models.CharField(
+        max_length=3, blank=True, help_text="The buyer's currency, when it differs"
+    )
+    prices_include_tax = models.BooleanField(default=False)
+    items_total = AmountField(help_text="Lines before discounts")
+    subtotal = AmountField(help_text="Lines after discounts")
+    discount_total = AmountField(help_text="Line + shipping")
+    shipping_total = AmountField(help_text="Before discounts")
+    shipping_discount_total = AmountField()
+    tax_total = AmountField()
+    duties_total = AmountField()
+    tip_total = AmountField()
+    total = AmountField()
+    money = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "The breakdown: discount_applications, shipping_lines, tax_lines, duties, "
+            "presentment (totals in the buyer's currency), current (after edits and refunds)"
+        ),
+    )
+    fulfilled_by = models.CharField(
+        max_length=12,
+        choices=FulfilledBy.choices,
+        default=FulfilledBy.MERCHANT,
+        help_text="channel: the marketplace ships it (Amazon AFN); recorded, never fulfilled here",
+    )
     service_level = models.CharField(max_length=40, blank=True, default="standard")
     promised_ship_by = models.DateTimeField(null=True, blank=True)
     promised_delivery_by = models.DateTimeField(null=True, blank=True)
@@ -135,8 +160,24 @@ class OrderLine(TimeStampedModel):
         "inventory.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(max_length=200, blank=True)
-    unit_price = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
+    kind = models.CharField(max_length=12, choices=LineKind.choices, default=LineKind.PRODUCT)
+    requires_shipping = models.BooleanField(
+        default=True, help_text="False: kept for the money only (no stock, no pick, no commitment)"
+    )
+    unit_price = AmountField()
     quantity = models.PositiveIntegerField()
+    line_subtotal = AmountField(
+        help_text="Price × quantity as the channel charged it, before discounts",
+    )
+    discount_total = AmountField()
+    tax_total = AmountField()
+    discount_allocations = models.JSONField(default=list, blank=True)
+    tax_lines = models.JSONField(default=list, blank=True)
+    presentment = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="unit_price, discount_total, tax_total in the buyer's currency",
+    )
     quantity_allocated = models.PositiveIntegerField(default=0)
     quantity_backordered = models.PositiveIntegerField(default=0)
     quantity_picked = models.PositiveIntegerField(default=0)

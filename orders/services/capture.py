@@ -8,21 +8,31 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from common import money
 from common.types import Actor
 from common.validation import aware_utc
 from inventory import selectors as inventory_selectors
-from orders.choices import PAID_STATUSES, EventKind, HoldKind, PaymentStatus, RoutingTrigger
+from orders import money_rules
+from orders.choices import (
+    PAID_STATUSES,
+    EventKind,
+    FulfilledBy,
+    HoldKind,
+    LineKind,
+    PaymentStatus,
+    RoutingTrigger,
+)
 from orders.exceptions import InvalidOrderData
 from orders.models import Order, OrderLine
 from orders.services.holds import RULES_ACTOR, address_problems, hold_place, order_fraud_result
 from orders.services.idempotency import idempotency_record_order
+from orders.services.lifecycle import order_cancelled_at_channel, order_nothing_to_ship
 from orders.services.reservations import cart_reservation_link
 from orders.services.routing import order_route_and_progress
 from orders.services.timeline import timeline_record
@@ -32,20 +42,6 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 def _new_number() -> str:
     return "SO-" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
-
-
-def _decimal(value: Any, field: str) -> Decimal:
-    try:
-        result = Decimal(str(value if value not in (None, "") else "0"))
-    except (InvalidOperation, ValueError) as exc:
-        raise InvalidOrderData(
-            f"{field} must be a decimal number.", fields={field: ["not a number"]}
-        ) from exc
-    if not result.is_finite() or result < 0 or result >= Decimal("10000000000"):
-        raise InvalidOrderData(
-            f"{field} must be between 0 and 9,999,999,999.99.", fields={field: ["out of range"]}
-        )
-    return result.quantize(Decimal("0.01"))
 
 
 def _datetime(value: Any, field: str) -> datetime | None:
@@ -68,29 +64,41 @@ def _datetime(value: Any, field: str) -> datetime | None:
         raise InvalidOrderData(f"{field}: {exc}", fields={field: [str(exc)]}) from exc
 
 
-def _clean(data: dict[str, Any]) -> dict[str, Any]:
-    """Check the shape the REST serializer also checks (importers call the service directly)."""
-    errors: dict[str, list[str]] = {}
+def _clean(data: dict[str, Any], *, check_money: bool = True) -> dict[str, Any]:
+    """Check the shape the REST serializer also checks (importers call the service directly).
+
+    Money is exact in the order's currency (orders.money_rules); with `check_money` a body
+    whose parts do not add up to its totals is refused, naming the fields. A channel's own
+    document is stored as the channel wrote it (`check_money=False`).
+    """
+    errors = money_rules.Errors()
     if not isinstance(data, dict):
         raise InvalidOrderData(
             "The order must be an object.", fields={"non_field_errors": ["not an object"]}
         )
     external_id = str(data.get("external_id") or "").strip()
     if not external_id:
-        errors["external_id"] = ["required"]
+        errors.add("external_id", "required")
+    currency = str(data.get("currency") or "USD")[:3].upper()
+    if not money.currency_known(currency):
+        errors.add("currency", "not an ISO 4217 currency code")
     lines = data.get("lines") or []
     if not isinstance(lines, list) or not lines:
-        errors["lines"] = ["at least one line is required"]
+        errors.add("lines", "at least one line is required")
         lines = []
     clean_lines = []
     for i, raw in enumerate(lines):
         if not isinstance(raw, dict):
-            errors[f"lines[{i}]"] = ["must be an object"]
+            errors.add(f"lines[{i}]", "must be an object")
             continue
         sku = str(raw.get("sku") or "").strip()
         qty = raw.get("quantity")
-        if not sku or len(sku) > 64:
-            errors[f"lines[{i}].sku"] = ["required, at most 64 characters"]
+        requires_shipping = raw.get("requires_shipping", True) not in (False, "false", 0)
+        kind = str(raw.get("kind") or LineKind.PRODUCT)
+        if kind not in LineKind.values:
+            errors.add(f"lines[{i}].kind", f"one of {', '.join(LineKind.values)}")
+        if len(sku) > 64 or (check_money and requires_shipping and not sku):
+            errors.add(f"lines[{i}].sku", "required, at most 64 characters")
         try:
             if isinstance(qty, (bool, float)):
                 raise ValueError
@@ -98,30 +106,42 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             if qty <= 0 or qty > 1_000_000:
                 raise ValueError
         except (TypeError, ValueError):
-            errors[f"lines[{i}].quantity"] = ["must be a whole number from 1 to 1,000,000"]
+            errors.add(f"lines[{i}].quantity", "must be a whole number from 1 to 1,000,000")
             continue
         clean_lines.append(
             {
                 "sku": sku,
                 "quantity": qty,
-                "unit_price": _decimal(raw.get("unit_price"), f"lines[{i}].unit_price"),
                 "external_line_id": str(raw.get("external_line_id") or "")[:100],
                 "name": str(raw.get("name") or "")[:200],
+                "requires_shipping": requires_shipping,
+                "kind": kind,
+                **money_rules.clean_line_money(
+                    {**raw, "quantity": qty}, i, currency, errors, check=check_money
+                ),
             }
         )
+    order_money = money_rules.clean_order_money(
+        data, clean_lines, currency, errors, check=check_money
+    )
     payment_status = data.get("payment_status") or PaymentStatus.PENDING
     if payment_status not in PaymentStatus.values:
-        errors["payment_status"] = [f"one of {', '.join(PaymentStatus.values)}"]
+        errors.add("payment_status", f"one of {', '.join(PaymentStatus.values)}")
+    fulfilled_by = data.get("fulfilled_by") or FulfilledBy.MERCHANT
+    if fulfilled_by not in FulfilledBy.values:
+        errors.add("fulfilled_by", f"one of {', '.join(FulfilledBy.values)}")
     for key in ("shipping_address", "billing_address", "customer"):
         if not isinstance(data.get(key) or {}, dict):
-            errors[key] = ["must be an object"]
+            errors.add(key, "must be an object")
     try:
         priority = int(data.get("priority") or 0)
     except (TypeError, ValueError):
-        errors["priority"] = ["must be a whole number"]
+        errors.add("priority", "must be a whole number")
         priority = 0
     if errors:
-        raise InvalidOrderData("The order is not valid.", fields=errors)
+        raise InvalidOrderData(
+            "The order is not valid: " + ", ".join(sorted(errors)) + ".", fields=dict(errors)
+        )
     customer = data.get("customer") or {}
     return {
         "external_id": external_id[:100],
@@ -133,16 +153,18 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
         )[:40],
         "shipping_address": dict(data.get("shipping_address") or {}),
         "billing_address": dict(data.get("billing_address") or {}),
-        "currency": str(data.get("currency") or "USD")[:3].upper(),
+        "currency": currency,
         "service_level": str(data.get("service_level") or "standard")[:40],
         "payment_status": payment_status,
+        "fulfilled_by": fulfilled_by,
         "priority": max(-100, min(100, priority)),
         "placed_at": _datetime(data.get("placed_at"), "placed_at") or timezone.now(),
         "promised_ship_by": _datetime(data.get("promised_ship_by"), "promised_ship_by"),
         "promised_delivery_by": _datetime(data.get("promised_delivery_by"), "promised_delivery_by"),
-        "shipping_total": _decimal(data.get("shipping_total"), "shipping_total"),
-        "tax_total": _decimal(data.get("tax_total"), "tax_total"),
+        **order_money,
         "reservation_token": str(data.get("reservation_token") or ""),
+        "cancelled_at": _datetime(data.get("cancelled_at"), "cancelled_at"),
+        "cancel_reason": str(data.get("cancel_reason") or "")[:200],
         "lines": clean_lines,
     }
 
@@ -154,10 +176,15 @@ def _channel_model():  # type: ignore[no-untyped-def]
 
 @transaction.atomic
 def order_create(
-    *, channel_id: int, data: dict[str, Any], actor: Actor, exchange_for_id: int | None = None
+    *,
+    channel_id: int,
+    data: dict[str, Any],
+    actor: Actor,
+    exchange_for_id: int | None = None,
+    check_money: bool = True,
 ) -> tuple[Order, bool]:
     """Building block of order_capture (also used for exchange replacements)."""
-    clean = _clean(data)
+    clean = _clean(data, check_money=check_money)
     channel = _channel_model().objects.filter(pk=channel_id).first()
     if channel is None:
         raise InvalidOrderData(
@@ -166,8 +193,12 @@ def order_create(
     existing = Order.objects.filter(channel_id=channel_id, external_id=clean["external_id"]).first()
     if existing is not None:
         return existing, False
-    subtotal = sum((line["unit_price"] * line["quantity"] for line in clean["lines"]), Decimal("0"))
-    fields = {k: v for k, v in clean.items() if k not in ("lines", "reservation_token")}
+    fields = {
+        k: v
+        for k, v in clean.items()
+        if k not in ("lines", "reservation_token", "cancelled_at", "cancel_reason")
+    }
+    cancelled = clean["cancelled_at"] is not None
     order = None
     for _attempt in range(3):
         try:
@@ -175,8 +206,6 @@ def order_create(
                 order = Order.objects.create(
                     channel=channel,
                     number=_new_number(),
-                    subtotal=subtotal,
-                    total=subtotal + clean["shipping_total"] + clean["tax_total"],
                     exchange_for_id=exchange_for_id,
                     **fields,
                 )
@@ -194,24 +223,42 @@ def order_create(
             "Could not allocate an order number; retry.", code="number_collision"
         )
     order.channel = channel
-    products = inventory_selectors.products_by_sku(skus=[line["sku"] for line in clean["lines"]])
+    shippable = [line for line in clean["lines"] if line["requires_shipping"]]
+    products = inventory_selectors.products_by_sku(
+        skus=[line["sku"] for line in shippable if line["sku"]]
+    )
     unknown = []
+    rows = []
     for number, line in enumerate(clean["lines"], start=1):
-        product = products.get(line["sku"]) or inventory_selectors.product_get_by_code(
-            code=line["sku"]
+        product = None
+        if line["requires_shipping"] and line["sku"]:
+            product = products.get(line["sku"]) or inventory_selectors.product_get_by_code(
+                code=line["sku"]
+            )
+        if product is None and line["requires_shipping"]:
+            unknown.append(line["sku"] or f"(line {number} without a SKU: {line['name'][:60]})")
+        rows.append(
+            OrderLine(
+                order=order,
+                line_number=number,
+                sku=line["sku"],
+                product=product,
+                name=line["name"] or (product.name if product else ""),
+                kind=line["kind"],
+                requires_shipping=line["requires_shipping"],
+                unit_price=line["unit_price"],
+                quantity=line["quantity"],
+                quantity_cancelled=line["quantity"] if cancelled else 0,
+                line_subtotal=line["line_subtotal"],
+                discount_total=line["discount_total"],
+                tax_total=line["tax_total"],
+                discount_allocations=line["discount_allocations"],
+                tax_lines=line["tax_lines"],
+                presentment=line["presentment"],
+                external_line_id=line["external_line_id"],
+            )
         )
-        if product is None:
-            unknown.append(line["sku"])
-        OrderLine.objects.create(
-            order=order,
-            line_number=number,
-            sku=line["sku"],
-            product=product,
-            name=line["name"] or (product.name if product else ""),
-            unit_price=line["unit_price"],
-            quantity=line["quantity"],
-            external_line_id=line["external_line_id"],
-        )
+    OrderLine.objects.bulk_create(rows)
     timeline_record(
         order=order,
         kind=EventKind.CREATED,
@@ -220,9 +267,26 @@ def order_create(
         data={
             "external_id": order.external_id,
             "lines": len(clean["lines"]),
-            "total": str(order.total),
+            "total": money.fmt(order.total, order.currency),
+            "currency": order.currency,
         },
     )
+    if cancelled:
+        # The channel's first copy is already cancelled: recorded, never fulfilled.
+        order_cancelled_at_channel(
+            order=order, actor=actor, note=clean["cancel_reason"] or "cancelled at the channel"
+        )
+        return order, True
+    if order.fulfilled_by == FulfilledBy.CHANNEL or not shippable:
+        # Recorded for customer service and reporting; no hold, no routing, no stock.
+        order_nothing_to_ship(
+            order=order,
+            actor=actor,
+            note="fulfilled by the channel"
+            if order.fulfilled_by == FulfilledBy.CHANNEL
+            else "no line needs shipping",
+        )
+        return order, True
     if clean["reservation_token"]:
         cart_reservation_link(order=order, token=clean["reservation_token"], actor=actor)
     _capture_holds(order=order, unknown_skus=unknown, actor=actor)
@@ -295,6 +359,7 @@ def order_capture(
     actor: Actor,
     idempotency_key: str | None = None,
     idempotency_key_id: int | None = None,
+    check_money: bool = True,
 ) -> tuple[Order, bool]:
     """Capture an order from a channel; the same (channel, external_id) returns the existing one.
 
@@ -303,9 +368,13 @@ def order_capture(
     refuses backorders). `idempotency_key` is accepted for callers that track it; the API layer
     enforces key semantics (orders.services.idempotency) and passes the claimed key's row as
     `idempotency_key_id`: the key is completed with this order in the order's own transaction,
-    so a lost connection after the commit cannot leave it in flight.
+    so a lost connection after the commit cannot leave it in flight. `check_money=False` stores
+    a channel's own document's figures as the channel wrote them (channels_sync parsers); the
+    REST API checks that the parts add up to the totals.
     """
-    order, created = order_create(channel_id=channel_id, data=data, actor=actor)
+    order, created = order_create(
+        channel_id=channel_id, data=data, actor=actor, check_money=check_money
+    )
     if idempotency_key_id is not None:
         idempotency_record_order(
             row_id=idempotency_key_id, order_id=order.pk, status=201 if created else 200

@@ -40,7 +40,10 @@ from orders.services.holds import (
     holds_changed,
     order_payment_update_in_tx,
 )
-from orders.services.lifecycle import fulfillment_request_close_if_done
+from orders.services.lifecycle import (
+    fulfillment_request_close_if_done,
+    order_nothing_to_ship_cancel,
+)
 from orders.services.timeline import timeline_record
 from orders.states import OPEN_ORDER_STATUSES, OrderStatus
 
@@ -100,6 +103,13 @@ def _apply_cancel(
     if order.status == OrderStatus.CANCELLED:
         return True
     reason = str(state.get("cancel_reason") or "").strip() or "cancelled at the channel"
+    if order.status == OrderStatus.NOTHING_TO_SHIP:
+        # recorded only (marketplace-fulfilled, nothing to ship): nothing here to stop
+        order_nothing_to_ship_cancel(
+            order=order, actor=actor, note=f"cancelled at the channel: {reason}"
+        )
+        notes.append("cancelled")
+        return True
     picked = order.lines.aggregate(p=Sum("quantity_picked"))["p"] or 0
     if order.status not in OPEN_ORDER_STATUSES or order.status == OrderStatus.PARTIALLY_SHIPPED:
         _record(

@@ -6,7 +6,7 @@ same transaction); units already picked refuse the change with `already_picked`.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.db.models import Sum
 from audit.choices import AuditAction
 from audit.services import audit_record
 from channels_sync import outbox
+from common import money
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
@@ -58,12 +59,57 @@ def _ensure_open(order: Order) -> None:
 
 
 def _recompute_totals(order: Order) -> None:
-    subtotal = Decimal("0")
+    """The order's money after lines were cancelled, changed or added (docs/orders.md, "Money").
+
+    Each line's own figures (price × quantity, discounts, taxes) count for its active units;
+    a partly cancelled line counts its share, rounded to the currency's exponent. Shipping,
+    shipping discounts, duties and tips stay; order-level tax stays unless the lines carry
+    their taxes (then it is the lines' plus the shipping lines').
+    """
+    currency = order.currency
+    quantum = Decimal(1).scaleb(-money.exponent(currency))
+    items = discounts = taxes = full_taxes = Decimal("0")
     for line in order.lines.all():
-        subtotal += line.unit_price * (line.quantity - line.quantity_cancelled)
-    order.subtotal = subtotal
-    order.total = subtotal + order.shipping_total + order.tax_total
-    order.save(update_fields=["subtotal", "total", "updated_at"])
+        full_taxes += line.tax_total
+        active = line.quantity - line.quantity_cancelled
+        if active <= 0:
+            continue
+        if active == line.quantity:
+            items += line.line_subtotal
+            discounts += line.discount_total
+            taxes += line.tax_total
+            continue
+        share = Decimal(active) / Decimal(line.quantity)
+        items += (line.line_subtotal * share).quantize(quantum, rounding=ROUND_HALF_EVEN)
+        discounts += (line.discount_total * share).quantize(quantum, rounding=ROUND_HALF_EVEN)
+        taxes += (line.tax_total * share).quantize(quantum, rounding=ROUND_HALF_EVEN)
+    if full_taxes:
+        shipping_taxes = money.total(
+            (s.get("tax_total") or "0" for s in (order.money or {}).get("shipping_lines", [])),
+            currency,
+        )
+        order.tax_total = taxes + shipping_taxes
+    order.items_total = items
+    order.subtotal = items - discounts
+    order.discount_total = discounts + order.shipping_discount_total
+    order.total = (
+        order.subtotal
+        + order.shipping_total
+        - order.shipping_discount_total
+        + (Decimal("0") if order.prices_include_tax else order.tax_total)
+        + order.duties_total
+        + order.tip_total
+    )
+    order.save(
+        update_fields=[
+            "items_total",
+            "subtotal",
+            "discount_total",
+            "tax_total",
+            "total",
+            "updated_at",
+        ]
+    )
 
 
 def _cancel_units(*, line: OrderLine, quantity: int, actor: Actor) -> list[int]:
@@ -191,7 +237,10 @@ def order_cancel_in_tx(
     for line_id, qty in sorted(wanted):
         touched += _cancel_units(line=by_id[line_id], quantity=qty, actor=actor)
     _close_touched(order, touched, actor)
-    _recompute_totals(order)
+    if tell_channel:
+        _recompute_totals(order)
+    # else the channel cancelled it: its figures stay what it charged (its own current totals
+    # come with its documents)
     timeline_record(
         order=order,
         kind=EventKind.CANCELLED,
@@ -402,8 +451,9 @@ def order_lines_edit_in_tx(
         if new_qty < active:
             touched += _cancel_units(line=line, quantity=active - new_qty, actor=actor)
         elif new_qty > active:
+            line.line_subtotal += line.unit_price * (new_qty - active)
             line.quantity += new_qty - active
-            line.save(update_fields=["quantity", "updated_at"])
+            line.save(update_fields=["quantity", "line_subtotal", "updated_at"])
         diff.append({"line_id": line.pk, "sku": line.sku, "from": active, "to": new_qty})
     next_number = max((line.line_number for line in by_id.values()), default=0)
     for row in add or []:
@@ -421,6 +471,7 @@ def order_lines_edit_in_tx(
             product=product,
             name=product.name,
             unit_price=Decimal(str(row.get("unit_price") or "0")),
+            line_subtotal=Decimal(str(row.get("unit_price") or "0")) * qty,
             quantity=qty,
             external_line_id=str(row.get("external_line_id") or ""),
         )

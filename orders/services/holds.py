@@ -172,7 +172,9 @@ def hold_release(*, hold: Hold, actor: Actor, note: str = "", progress: bool = T
     order = hold.order
     if hold.kind == HoldKind.UNKNOWN_SKU:
         missing = []
-        for line in order.lines.filter(product__isnull=True, quantity__gt=F("quantity_cancelled")):
+        for line in order.lines.filter(
+            product__isnull=True, requires_shipping=True, quantity__gt=F("quantity_cancelled")
+        ):
             product = inventory_selectors.product_get_by_code(code=line.sku)
             if product is None:
                 missing.append(line.sku)
@@ -216,7 +218,9 @@ def unknown_sku_holds_settle(*, order: Order, actor: Actor) -> bool:
     holds = _active_holds(order, HoldKind.UNKNOWN_SKU)
     if not holds:
         return False
-    if order.lines.filter(product__isnull=True, quantity__gt=F("quantity_cancelled")).exists():
+    if order.lines.filter(
+        product__isnull=True, requires_shipping=True, quantity__gt=F("quantity_cancelled")
+    ).exists():
         return False
     for hold in holds:
         hold.order = order

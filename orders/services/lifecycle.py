@@ -8,14 +8,14 @@ caller's transaction. Callers hold the order row lock (orders.locks.order_for_up
 
 from __future__ import annotations
 
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from channels_sync import outbox
 from common.types import Actor
 from notifications import outbox as notification_outbox
 from orders.choices import EventKind, HoldScope
-from orders.models import FulfillmentRequest, Hold, Order
+from orders.models import FulfillmentRequest, Hold, Order, OrderLine
 from orders.services.timeline import timeline_record
 from orders.states import (
     ORDER_TRANSITIONS,
@@ -128,6 +128,25 @@ def fulfillment_requests_sync_holds(*, order: Order, actor: Actor) -> None:
             _fulfillment_request_set_status(request=request, to=FRS.RELEASED, actor=actor)
 
 
+def order_nothing_to_ship(*, order: Order, actor: Actor, note: str) -> None:
+    """Record a just-captured order that is never fulfilled here (marketplace-fulfilled, or no
+    line needs shipping): no hold, no routing, no commitment, no warehouse work."""
+    _order_set_status(order=order, to=OrderStatus.NOTHING_TO_SHIP, actor=actor, note=note)
+
+
+def order_nothing_to_ship_cancel(*, order: Order, actor: Actor, note: str) -> None:
+    """Cancel a recorded-only order (marketplace-fulfilled, nothing to ship): its lines are
+    cancelled; no stock or warehouse work exists to release. Caller holds the order lock."""
+    OrderLine.objects.filter(order=order).update(quantity_cancelled=F("quantity"))
+    _order_set_status(order=order, to=OrderStatus.CANCELLED, actor=actor, note=note)
+
+
+def order_cancelled_at_channel(*, order: Order, actor: Actor, note: str) -> None:
+    """Record a just-captured order whose channel copy was already cancelled (its lines are
+    created cancelled): nothing is routed, committed or sent to a warehouse."""
+    _order_set_status(order=order, to=OrderStatus.CANCELLED, actor=actor, note=note)
+
+
 def fulfillment_request_close_if_done(*, request: FulfillmentRequest, actor: Actor) -> None:
     """Close (something shipped) or cancel (nothing shipped) a request with no open units."""
     if request.status not in (FRS.OPEN, FRS.ON_HOLD, FRS.RELEASED, FRS.IN_PROGRESS):
@@ -153,7 +172,7 @@ def _allocation_status(*, active: int, allocated: int, backordered: int) -> str:
 def _derive(order: Order) -> tuple[str, str]:
     """(target status, allocation status) from lines, holds and fulfillment requests."""
     current = order.status
-    totals = order.lines.aggregate(
+    totals = order.lines.filter(requires_shipping=True).aggregate(
         q=Sum("quantity"),
         c=Sum("quantity_cancelled"),
         a=Sum("quantity_allocated"),
@@ -165,7 +184,12 @@ def _derive(order: Order) -> tuple[str, str]:
     allocated, backordered = totals["a"] or 0, totals["b"] or 0
     picked, shipped = totals["p"] or 0, totals["s"] or 0
     alloc = _allocation_status(active=active, allocated=allocated, backordered=backordered)
-    if current in (OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.DELIVERED):
+    if current in (
+        OrderStatus.CANCELLED,
+        OrderStatus.RETURNED,
+        OrderStatus.DELIVERED,
+        OrderStatus.NOTHING_TO_SHIP,
+    ):
         return current, alloc
     if active <= 0:
         return OrderStatus.CANCELLED, alloc

@@ -201,6 +201,7 @@ def order_route(
         OrderStatus.SHIPPED,
         OrderStatus.DELIVERED,
         OrderStatus.RETURNED,
+        OrderStatus.NOTHING_TO_SHIP,
     ):
         return None
     if order_has_order_hold(order):
@@ -209,7 +210,9 @@ def order_route(
     held = held_line_ids(order)
     lines = [
         line
-        for line in order.lines.filter(product__isnull=False).order_by("line_number")
+        for line in order.lines.filter(product__isnull=False, requires_shipping=True).order_by(
+            "line_number"
+        )
         if line.pk not in held and (line.quantity_open + line.quantity_backordered) > 0
     ]
     if not lines:
