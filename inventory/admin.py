@@ -5,6 +5,7 @@ from inventory.models import (
     BinReservation,
     Commitment,
     InventoryBalance,
+    LotHold,
     Product,
     StockLevel,
     StockMovement,
@@ -64,8 +65,8 @@ class InventoryBalanceAdmin(ReadOnlyAdmin):
 
 @admin.register(StockLevel)
 class StockLevelAdmin(ReadOnlyAdmin):
-    list_display = ["product", "bin", "lot", "expiry_date", "on_hand", "reserved"]
-    list_filter = ["warehouse", "bin__bin_type"]
+    list_display = ["product", "bin", "lot", "expiry_date", "lot_status", "on_hand", "reserved"]
+    list_filter = ["warehouse", "bin__bin_type", "lot_status"]
     search_fields = ["product__sku", "bin__code", "lot"]
     list_select_related = ["product", "bin"]
 
@@ -121,3 +122,23 @@ class BinReservationAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status"]
     search_fields = ["document_ref"]
+
+
+@admin.register(LotHold)
+class LotHoldAdmin(ReadOnlyAdmin):
+    """Holds and recalls are placed and released on /dashboard/lots/ (services); read-only here."""
+
+    list_display = [
+        "created_at",
+        "product",
+        "lot",
+        "kind",
+        "reason",
+        "placed_by",
+        "quantity_held",
+        "released_at",
+        "released_by",
+    ]
+    list_filter = ["kind", "released_at"]
+    search_fields = ["product__sku", "lot", "reason"]
+    list_select_related = ["product"]

@@ -121,3 +121,24 @@ def test_lock_helpers_lock_only_their_own_row_without_blocking_foreign_keys():
                 if keywords.get("of") != "('self',)" or keywords.get("no_key") != "True":
                     offenders.append(f"{app}/locks.py:{call.lineno}")
     assert offenders == []
+
+
+def test_stock_state_fields_are_written_only_by_their_services():
+    """Bin.bin_type / is_blocked and StockLevel.lot_status decide what counts as unavailable:
+    only the services that re-book the balance in the same transaction may change them."""
+    import re
+
+    writers = {
+        "bin_type": {("warehouse", "services", "bins.py")},
+        "is_blocked": {("warehouse", "services", "bins.py")},
+        "lot_status": {("inventory", "services", "lots.py")},
+    }
+    offenders = []
+    for app in [*APPS, "dashboard", "common", "audit"]:
+        for path in _py_files(app):
+            text = path.read_text()
+            for name, allowed in writers.items():
+                assignment = re.search(rf"\.{name}\s*=[^=]|update\([^)]*\b{name}\s*=", text)
+                if assignment and tuple(path.parts[-3:]) not in allowed:
+                    offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == []

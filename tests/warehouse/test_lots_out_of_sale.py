@@ -262,3 +262,43 @@ def test_check_consistency_reports_a_lot_status_written_around_the_services(milk
         "lot held == active lot hold",
         "balance unavailable == Σ unavailable bins and lots",
     }
+
+
+def test_a_lot_that_expired_on_a_pick_list_is_refused_at_the_scan_and_reallocated(
+    milk, warehouse_client
+):
+    # given a wave released while L-OLD (pick face) was good: its 4 units are on the pick list
+    wh, ch, _item = milk
+    with time_machine.travel(DAY0, tick=False):
+        _order(ch, [("MILK", 4)])
+        wave = wave_plan(warehouse_id=wh.pk, actor=SYSTEM)
+        wave_release(wave_id=wave.pk, actor=SYSTEM)
+    line = PickLine.objects.get()
+    assert line.lot == "L-OLD"
+    body = {
+        "bin_code": line.bin.code,
+        "item_code": "MILK",
+        "quantity": 4,
+        "tote_code": line.tote_code,
+    }
+    # when the picker confirms it the day after its expiry date (the task ran)
+    with time_machine.travel(DAY0 + dt.timedelta(days=1), tick=False):
+        lots_expire(actor=SYSTEM)
+        refused = warehouse_client.post(
+            f"/api/v1/wms/picks/{line.pk}/confirm/", body, format="json"
+        )
+        # then the pick is refused with the reason, nothing moved
+        assert refused.status_code == 409
+        assert refused.json()["error"]["code"] == "lot_not_sellable"
+        assert StockLevel.objects.get(lot="L-OLD").on_hand == 4
+        # and reporting it short re-allocates from the sellable lots, FEFO (L-MID, then L-NEW)
+        short = warehouse_client.post(
+            f"/api/v1/wms/picks/{line.pk}/short/",
+            {"bin_code": line.bin.code, "quantity_found": 0},
+            format="json",
+        )
+        assert short.status_code == 200, short.content
+        assert short.json()["data"]["reallocated"] == 4
+        new = {ln.lot: ln.quantity for ln in PickLine.objects.exclude(pk=line.pk)}
+        assert new == {"L-MID": 3, "L-NEW": 1}
+        assert inventory_mismatches() == []

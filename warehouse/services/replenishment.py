@@ -49,9 +49,11 @@ def pick_face_set(
 
 
 def _sources(*, warehouse_id: int, product_id: int, exclude_bin_id: int) -> list[StockLevel]:
-    """Reserve stock of a product with free units, FEFO then FIFO."""
+    """Reserve stock of a product with free units, FEFO then FIFO (held and expired lots never
+    go to a pick face)."""
     return list(
-        StockLevel.objects.filter(
+        inventory_selectors.sellable_stock_levels()
+        .filter(
             warehouse_id=warehouse_id,
             product_id=product_id,
             bin__bin_type=BinType.RESERVE,
