@@ -35,6 +35,52 @@ def parse_version(value: Any, where: str) -> dt.datetime:
     return stamp
 
 
+# The normalised order's money (channels_sync.parsers, orders.money_rules) that an update
+# carries: the channel's newest figures replace ours when the update is applied.
+MONEY_KEYS = (
+    "currency",
+    "presentment_currency",
+    "prices_include_tax",
+    "items_total",
+    "subtotal",
+    "discount_total",
+    "shipping_total",
+    "shipping_discount_total",
+    "tax_total",
+    "duties_total",
+    "tip_total",
+    "total",
+    "shipping_lines",
+    "discount_applications",
+    "coupon_lines",
+    "fee_lines",
+    "tax_lines",
+    "duties",
+    "presentment",
+    "current",
+)
+LINE_MONEY_KEYS = (
+    "external_line_id",
+    "quantity",
+    "unit_price",
+    "line_subtotal",
+    "discount_total",
+    "discount_allocations",
+    "tax_total",
+    "tax_lines",
+    "presentment",
+)
+
+
+def money_snapshot(data: dict) -> dict[str, Any]:
+    """The money part of a parsed order, JSON as the parser wrote it (strings)."""
+    snapshot = {k: data[k] for k in MONEY_KEYS if k in data}
+    snapshot["lines"] = [
+        {k: line[k] for k in LINE_MONEY_KEYS if k in line} for line in data.get("lines", [])
+    ]
+    return snapshot
+
+
 def _sku_by_line(data: dict) -> dict[str, str]:
     return {str(x.get("external_line_id") or ""): x.get("sku") or "" for x in data.get("lines", [])}
 
@@ -83,6 +129,7 @@ def shopify_state(payload: dict, data: dict) -> dict[str, Any]:
         "lines": lines,
         "complete": True,
         "fulfilled": fulfilled,
+        "money": money_snapshot(data),
     }
 
 
@@ -124,6 +171,7 @@ def woocommerce_state(payload: dict, data: dict) -> dict[str, Any]:
         "lines": lines,
         "complete": True,
         "fulfilled": fulfilled,
+        "money": money_snapshot(data),
     }
 
 
@@ -139,4 +187,5 @@ def amazon_state(order: dict, data: dict, *, with_address: bool) -> dict[str, An
         "lines": [],
         "complete": False,
         "fulfilled": {},
+        "money": money_snapshot(data),
     }

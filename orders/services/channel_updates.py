@@ -22,13 +22,15 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Sum
 
+from common import money
 from common.exceptions import DomainError
 from common.types import Actor
 from inventory import services as inventory_services
+from orders import money_rules
 from orders.choices import PAID_STATUSES, EventKind, HoldKind, PaymentStatus
 from orders.exceptions import HoldNotActive, InvalidOrderData
 from orders.locks import order_for_update
-from orders.models import FulfillmentRequest, FulfillmentRequestLine, Hold, Order
+from orders.models import FulfillmentRequest, FulfillmentRequestLine, Hold, Order, OrderLine
 from orders.services.edits import (
     order_address_change_in_tx,
     order_cancel_in_tx,
@@ -194,6 +196,68 @@ def _apply_fulfilled_elsewhere(
         )
 
 
+LINE_MONEY_FIELDS = (
+    "unit_price",
+    "line_subtotal",
+    "discount_total",
+    "tax_total",
+    "discount_allocations",
+    "tax_lines",
+    "presentment",
+)
+
+
+def _apply_money(
+    order: Order, state: dict[str, Any], actor: Actor, notes: list[str], version: str
+) -> None:
+    """The channel's newest figures (its document's money) replace ours: totals, breakdown and
+    each line's price, discounts and taxes (by the channel's line id). A document without its
+    total (an SP-API order without OrderTotal) changes nothing."""
+    snapshot = state.get("money") or {}
+    if snapshot.get("total") in (None, ""):
+        return
+    order.refresh_from_db()
+    currency = order.currency
+    errors = money_rules.Errors()
+    ours = {line.external_line_id: line for line in order.lines.all() if line.external_line_id}
+    clean_lines, changed = [], []
+    for i, row in enumerate(snapshot.get("lines") or []):
+        try:
+            quantity = int(row.get("quantity") or 0)
+        except (TypeError, ValueError):
+            continue
+        if quantity <= 0:
+            continue
+        clean = money_rules.clean_line_money(
+            {**row, "quantity": quantity}, i, currency, errors, check=False
+        )
+        clean_lines.append(clean)
+        line = ours.get(str(row.get("external_line_id") or ""))
+        if line is not None and any(getattr(line, f) != clean[f] for f in LINE_MONEY_FIELDS):
+            for f in LINE_MONEY_FIELDS:
+                setattr(line, f, clean[f])
+            changed.append(line)
+    totals = money_rules.clean_order_money(snapshot, clean_lines, currency, errors, check=False)
+    if errors:
+        notes.append("money not refreshed: " + ", ".join(sorted(errors)))
+        return
+    if changed:
+        OrderLine.objects.bulk_update(changed, LINE_MONEY_FIELDS)
+    before = order.total
+    fields = [*money_rules.ORDER_TOTALS, "prices_include_tax", "presentment_currency", "money"]
+    if all(getattr(order, f) == totals[f] for f in fields) and not changed:
+        return
+    for f in fields:
+        setattr(order, f, totals[f])
+    order.save(update_fields=[*fields, "updated_at"])
+    notes.append(
+        f"money as the channel now has it (total {money.fmt(before, currency)} → "
+        f"{money.fmt(order.total, currency)})"
+        if before != order.total
+        else "money as the channel now has it"
+    )
+
+
 def _apply_lines(
     order: Order, state: dict[str, Any], actor: Actor, notes: list[str], version: str
 ) -> None:
@@ -330,6 +394,8 @@ def order_channel_update(
             _apply_fulfilled_elsewhere(order, state, actor, notes, stamp)
             _apply_lines(order, state, actor, notes, stamp)
             _apply_address(order, state, actor, notes, stamp, packed)
+    if not first:
+        _apply_money(order, state, actor, notes, stamp)
     order.refresh_from_db()
     order.channel_updated_at = version
     order.save(update_fields=["channel_updated_at", "updated_at"])

@@ -7,6 +7,7 @@ is compared with the document's own figures, to the cent (or yen, or fils).
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
 import json
@@ -388,3 +389,50 @@ def test_a_marketplace_fulfilled_order_commits_no_stock_creates_no_work_moves_no
         balances
     )
     assert not order.holds.exists()
+
+
+def test_a_later_update_brings_the_channels_new_figures_and_an_older_one_does_not(
+    anon_client, ops_client, woo, warehouse, catalogue
+):
+    # given a WooCommerce order captured from its create
+    store = woo_channel(woo, warehouse)
+    _list_all(store, catalogue)
+    created = woo_documents(lambda letter: 9000 + catalogue[letter].pk)[0]
+    _post(anon_client, store, created, header="woo", topic="order.created", n=0)
+    order = Order.objects.get(channel=store, external_id=str(created["id"]))
+    assert order.total == D("58.86")
+
+    # when the shop edits it (one mug fewer, dearer shipping) and sends order.updated with its new figures
+    edited = copy.deepcopy(created)
+    edited["date_modified_gmt"] = "2026-11-28T16:00:00"
+    mug = edited["line_items"][0]
+    mug.update(quantity=1, subtotal="20.00", subtotal_tax="1.60", total="18.00", total_tax="1.44")
+    mug["taxes"] = [{"id": 1, "total": "1.44", "subtotal": "1.60"}]
+    edited["shipping_lines"][0].update(total="7.50", total_tax="0.60")
+    edited["shipping_lines"][0]["taxes"] = [{"id": 1, "total": "0.60", "subtotal": ""}]
+    edited.update(
+        discount_total="3.50",
+        discount_tax="0.28",
+        cart_tax="2.52",
+        shipping_total="7.50",
+        shipping_tax="0.60",
+        total_tax="3.12",
+        total="42.12",
+    )
+    edited["coupon_lines"][0].update(discount="3.50", discount_tax="0.28")
+    edited["tax_lines"][0].update(tax_total="2.52", shipping_tax_total="0.60")
+    response = _post(anon_client, store, edited, header="woo", topic="order.updated", n=1)
+    assert response.status_code == 200, response.content
+
+    # then the stored money is the channel's new money, to the cent
+    order.refresh_from_db()
+    api = _detail(ops_client, order)
+    assert (api["total"], api["tax_total"], api["discount_total"]) == ("42.12", "3.12", "3.50")
+    assert (api["subtotal"], api["shipping_total"]) == ("31.50", "7.50")
+    line = order.lines.get(line_number=1)
+    assert (line.quantity - line.quantity_cancelled, line.tax_total) == (1, D("1.44"))
+
+    # and a late redelivery of the older create changes nothing
+    _post(anon_client, store, created, header="woo", topic="order.updated", n=2)
+    order.refresh_from_db()
+    assert order.total == D("42.12")
