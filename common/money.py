@@ -8,7 +8,7 @@ largest exponent ISO 4217 uses (CLF, UYW).
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 from typing import Any
 
 import moneyed
@@ -44,7 +44,7 @@ def amount(value: Any, currency: str, *, strict: bool = False) -> Decimal:
 
     Raises MoneyError when it is not a finite number, or (strict) when it has more decimals than
     the currency has (a USD amount "1.005"). Non-strict amounts keep what the channel sent, up to
-    the four decimals a column holds.
+    the four decimals a column holds (finer parts are rounded half to even to four).
     """
     if isinstance(value, Money):
         value = value.amount
@@ -59,15 +59,20 @@ def amount(value: Any, currency: str, *, strict: bool = False) -> Decimal:
     if not result.is_finite():
         raise MoneyError("not an amount")
     places = -result.normalize().as_tuple().exponent  # type: ignore[operator]
-    allowed = exponent(currency) if strict else MAX_EXPONENT
-    if places > allowed:
-        raise MoneyError(f"{currency} amounts have at most {allowed} decimal places")
+    if strict and places > exponent(currency):
+        raise MoneyError(f"{currency} amounts have at most {exponent(currency)} decimal places")
+    if places > MAX_EXPONENT:
+        # A channel's unrounded figure (WooCommerce tax parts such as "0.831667"): kept to the
+        # four places a column holds, half to even; its own totals are exact.
+        result = result.quantize(Decimal(1).scaleb(-MAX_EXPONENT), rounding=ROUND_HALF_EVEN)
     return result
 
 
 def money(value: Any, currency: str) -> Money:
-    """A py-moneyed Money of the exact amount."""
-    return Money(amount(value, currency), str(currency or "USD").upper())
+    """A py-moneyed Money of the exact amount (a code py-moneyed does not know is carried as
+    XXX, "no currency", so a channel's odd code still adds up)."""
+    code = str(currency or "USD").upper()
+    return Money(amount(value, currency), code if currency_known(code) else "XXX")
 
 
 def fmt(value: Any, currency: str) -> str:
@@ -86,7 +91,8 @@ def fmt(value: Any, currency: str) -> str:
 
 def total(values: Any, currency: str) -> Decimal:
     """Exact sum of amounts (through Money, so currencies cannot mix)."""
-    result = Money(ZERO, str(currency or "USD").upper())
+    code = str(currency or "USD").upper()
+    result = Money(ZERO, code if currency_known(code) else "XXX")
     for value in values:
         result = result + money(value, currency)
     return result.amount

@@ -436,3 +436,23 @@ def test_a_later_update_brings_the_channels_new_figures_and_an_older_one_does_no
     _post(anon_client, store, created, header="woo", topic="order.updated", n=2)
     order.refresh_from_db()
     assert order.total == D("42.12")
+
+
+def test_a_channel_document_with_unrounded_tax_parts_is_kept_not_refused(
+    anon_client, ops_client, woo, warehouse, catalogue
+):
+    # given a WooCommerce order whose per-line tax parts carry six decimals, as WooCommerce
+    # writes them when it rounds at the subtotal
+    store = woo_channel(woo, warehouse)
+    _list_all(store, catalogue)
+    doc = woo_documents(lambda letter: 9000 + catalogue[letter].pk)[0]
+    doc["line_items"][0]["taxes"] = [{"id": 1, "total": "2.876667", "subtotal": "3.2"}]
+
+    # when it is delivered
+    response = _post(anon_client, store, doc, header="woo", topic="order.created", n=0)
+
+    # then it is captured with the document's own totals
+    assert response.status_code == 200, response.content
+    order = Order.objects.get(channel=store, external_id=str(doc["id"]))
+    assert (order.total, order.tax_total) == (D(doc["total"]), D(doc["total_tax"]))
+    assert order.lines.get(line_number=1).tax_lines[0]["amount"] == "2.8767"
