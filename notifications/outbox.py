@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.choices import NotificationKind
+from notifications.choices import NotificationKind, NotificationStatus
 from notifications.models import ChannelNotificationSettings, Notification
 
 
@@ -117,3 +117,13 @@ def _kick() -> None:
     from notifications.tasks import notifications_kick
 
     notifications_kick()
+
+
+def order_cancelled_withdraw(*, order_id: int) -> int:
+    """Drop the order's cancellation e-mail queued in the caller's transaction (not yet
+    committed, so no worker has seen it): used when the order ends `cancelled` here only
+    because the channel fulfilled it itself — the buyer got their parcel. Returns rows dropped."""
+    deleted, _ = Notification.objects.filter(
+        event_key=f"order:{order_id}:cancelled", status=NotificationStatus.PENDING
+    ).delete()
+    return deleted

@@ -26,6 +26,7 @@ from common import money
 from common.exceptions import DomainError
 from common.types import Actor
 from inventory import services as inventory_services
+from notifications import outbox as notification_outbox
 from orders import money_rules
 from orders.choices import PAID_STATUSES, EventKind, HoldKind, PaymentStatus
 from orders.exceptions import HoldNotActive, InvalidOrderData
@@ -169,6 +170,7 @@ def _apply_fulfilled_elsewhere(
         if extra > take and line.quantity_picked > line.quantity_shipped:
             picked_elsewhere.append(line.sku)
     if withdraw:
+        was = order.status
         order_cancel_in_tx(
             order=order,
             actor=actor,
@@ -177,6 +179,9 @@ def _apply_fulfilled_elsewhere(
             tell_channel=False,
         )
         notes.append(f"{sum(q for _, q in withdraw)} unit(s) fulfilled elsewhere withdrawn")
+        if order.status == OrderStatus.CANCELLED and was != OrderStatus.CANCELLED:
+            # Closed here because the channel shipped it: no "cancelled" e-mail to the buyer.
+            notification_outbox.order_cancelled_withdraw(order_id=order.pk)
     if picked_elsewhere:
         _exception(
             order,

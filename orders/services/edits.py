@@ -268,6 +268,11 @@ def order_cancel_in_tx(
         holds_changed(order=order, actor=actor)  # the cancelled line was the last unknown SKU
     else:
         order_progress(order=order, actor=actor, note=reason)
+    if order.status == OrderStatus.CANCELLED:
+        # Nothing is left to hold: a cancelled order's holds would only clutter the queue.
+        for hold in order.holds.filter(released_at__isnull=True).order_by("pk"):
+            hold.order = order
+            hold_release(hold=hold, actor=actor, note="order cancelled", progress=False)
     return order
 
 

@@ -28,6 +28,7 @@ Order = apps.get_model("orders", "Order")
 Hold = apps.get_model("orders", "Hold")
 Commitment = apps.get_model("inventory", "Commitment")
 FulfillmentRequest = apps.get_model("orders", "FulfillmentRequest")
+Notification = apps.get_model("notifications", "Notification")
 SYSTEM = Actor.system("test")
 ORDERS = ["shuffle-1", "shuffle-2", "reverse"]
 
@@ -434,6 +435,8 @@ def test_fulfilled_elsewhere_withdraws_our_open_work(anon_client, shopify, shop)
     assert _open_commitments(order) == 0
     assert not FulfillmentRequest.objects.filter(order=order, status="released").exists()
     assert any("fulfilled elsewhere withdrawn" in m for m in _messages(order))
+    # the buyer got the parcel from the channel: no "cancelled" e-mail from us
+    assert not Notification.objects.filter(order=order, kind="cancelled").exists()
 
 
 # --- WooCommerce ----------------------------------------------------------------------------
@@ -597,3 +600,20 @@ def test_amazon_address_change_reaches_an_unpacked_order(amazon, warehouse, pick
     assert order.shipping_address["line1"] == "5 New Rd"
     assert order.shipping_address["postal_code"] == before["postal_code"]
     assert sum("Address changed: changed at the channel" in m for m in _messages(order)) == 1
+
+
+def test_an_unpaid_order_cancelled_at_the_shop_leaves_no_hold_on_the_queue(
+    anon_client, shopify, shop
+):
+    channel, product = shop
+    sale = Shop(shopify, channel, product, financial_status="pending")
+    create = sale.delivery("orders/create")
+    cancel = sale.event("orders/cancelled")
+
+    _deliver(anon_client, channel, [create, cancel], "shuffle-1")
+
+    order = _order(channel)
+    assert order.status == "cancelled"
+    assert not order.holds.filter(released_at__isnull=True).exists()
+    page = _ops().get("/dashboard/exceptions/").content.decode()
+    assert order.number not in page
