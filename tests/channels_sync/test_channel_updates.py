@@ -7,6 +7,7 @@ write, each delivered three times, in shuffled order (an update may come before 
 
 import json
 import random
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -421,6 +422,10 @@ def test_a_line_edit_goes_through_the_edit_rules(anon_client, shopify, shop, pic
     assert line.quantity - line.quantity_cancelled == 1
     assert _open_commitments(order) == 1
     assert any("Lines edited: edited at the channel" in m for m in _messages(order))
+    # and the money is the shop's own figures after the edit, to the cent
+    assert order.total == Decimal(sale.live["total_price"])
+    assert order.subtotal == Decimal(sale.live["subtotal_price"])
+    assert Decimal(order.money["current"]["total"]) == Decimal(sale.live["current_total_price"])
 
 
 def test_fulfilled_elsewhere_withdraws_our_open_work(anon_client, shopify, shop):
