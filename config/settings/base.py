@@ -239,7 +239,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["common.api.filters.FilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "common.api.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.ProjectAutoSchema",
     "EXCEPTION_HANDLER": "common.api.exception_handler.exception_handler",
     # audit/throttling.py: per IP (anonymous), per user (staff), per channel (token clients)
     "DEFAULT_THROTTLE_CLASSES": [
