@@ -131,13 +131,13 @@ def stock_move(
     document_type: str = "",
     document_ref: str = "",
     note: str = "",
-    allow_shortfall: bool = False,
 ) -> StockMovement:
     """Move unreserved units between two bins of one warehouse.
 
-    Moving sellable stock into an unavailable bin (damaged, quarantine) is refused when that
-    would leave the warehouse with less available than committed, unless `allow_shortfall`
-    (reality wins: the units really are damaged).
+    Moving sellable stock into an unavailable bin (damaged, quarantine) is refused
+    (InsufficientStock, nothing moved) when that would leave the warehouse with less available
+    than committed: `committed + unavailable ≤ on_hand` is a CHECK constraint. The WMS first has
+    the OMS give back the commitments those units covered (`warehouse.services.moves`).
 
     Raises InsufficientStock, BinNotUsable.
     """
@@ -167,9 +167,7 @@ def stock_move(
             product_id=product_id,
             warehouse_id=from_bin.warehouse_id,
             unavailable=delta_unavailable,
-            require_available=delta_unavailable
-            if delta_unavailable > 0 and not allow_shortfall
-            else 0,
+            require_available=max(delta_unavailable, 0),
         )
     return _ledger(
         product_id=product_id,

@@ -53,6 +53,22 @@ def _give_back(*, shortfalls: dict[tuple[int, int], int], actor: Actor) -> int:
     return given
 
 
+def stock_leaving_sale_make_room(
+    *, product_id: int, warehouse_id: int, units: int, actor: Actor
+) -> int:
+    """`units` sellable units of a product are about to become unavailable (damaged, quarantined,
+    a held lot): give back, through the OMS, the commitments they covered that no pick list has
+    taken yet. Call it OUTSIDE any transaction, before the move. Returns the units given back."""
+    if units <= 0:
+        return 0
+    available = inventory_selectors.sku_available(
+        product_ids=[product_id], warehouse_ids=[warehouse_id]
+    )[product_id]
+    if units <= available:
+        return 0
+    return _give_back(shortfalls={(product_id, warehouse_id): units - available}, actor=actor)
+
+
 def lot_hold(
     *, product_id: int, lot: str, actor: Actor, reason: str, kind: str = LotHoldKind.HOLD
 ) -> LotHold:

@@ -227,3 +227,42 @@ def test_check_consistency_reports_a_bin_type_edited_around_the_service(committe
         f"balance unavailable == Σ unavailable bins and lots: product={product.pk} warehouse={wh.pk} "
         "expected 4, found 0"
     ) in err.getvalue()
+
+
+def test_quarantining_committed_units_gives_them_back_first_api(warehouse_client):
+    # given 5 units in a pick face, all committed to two orders not yet on a pick list
+    from orders import services as order_services
+    from tests.factories.channels_sync import channel_with_warehouses
+    from tests.orders.builders import payload
+
+    wh = small_warehouse("QRT", aisles=1, bays=2, levels=1)
+    ch = channel_with_warehouses(wh)
+    product = ProductFactory(sku="QRT-1")
+    stocked(product, bin_of(wh, "A-01-01-1"), 5)
+    first, _ = order_services.order_capture(
+        channel_id=ch.pk, data=payload([("QRT-1", 3)]), actor=SYSTEM
+    )
+    second, _ = order_services.order_capture(
+        channel_id=ch.pk, data=payload([("QRT-1", 2)]), actor=SYSTEM
+    )
+    # when 2 damaged units are quarantined from the floor
+    response = warehouse_client.post(
+        "/api/v1/wms/moves/",
+        {
+            "warehouse": wh.code,
+            "from_bin": "A-01-01-1",
+            "item_code": "QRT-1",
+            "quantity": 2,
+            "quarantine": True,
+        },
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    # then the newest order gave its 2 units back (backordered), and the books hold the rule
+    bal = _balance(product, wh)
+    assert (bal["on_hand"], bal["committed"], bal["unavailable"]) == (5, 3, 2)
+    second.refresh_from_db()
+    assert sum(line.quantity_allocated for line in second.lines.all()) == 0
+    first.refresh_from_db()
+    assert sum(line.quantity_allocated for line in first.lines.all()) == 3
+    assert consistency_check().problems == []
