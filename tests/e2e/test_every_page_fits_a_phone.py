@@ -4,6 +4,8 @@ label, and axe-core finds no serious or critical violation."""
 import pytest
 
 from common import roles
+from inventory import services as inventory_services
+from inventory.selectors import product_get_by_code
 from orders import services as orders_services
 from orders.choices import HoldKind
 from tests.e2e.conftest import horizontal_overflow, serious_axe_violations, shot, sign_in
@@ -34,11 +36,19 @@ def test_every_screen_fits_a_phone_and_passes_axe(phone):
     )
     count = cycle_count_create(bin_id=bin_of(shipped_wh, "A-02-02-2").pk, actor=SYSTEM)
     pick_list = PickList.objects.first()
+    inventory_services.lot_hold_place(
+        product_id=product_get_by_code(code="TEE").pk,
+        lot="L-77",
+        kind="recall",
+        reason="Supplier recall 77",
+        actor=SYSTEM,
+    )
     UserFactory(username="boss", roles=[roles.OPS_ADMIN])
     sign_in(phone, "boss")
     pages = [
         "/dashboard/",
         "/dashboard/exceptions/",
+        "/dashboard/lots/",
         "/channels/sync/",
         "/orders/",
         "/orders/?q=ada@example.com",
