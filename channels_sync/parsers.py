@@ -521,8 +521,13 @@ def woocommerce_order(payload: Any, *, sku_for_product: dict[str, str]) -> dict:
         ),
         "payment_status": payment,
         "fulfilled_by": "merchant",
-        "cancelled_at": _gmt(payload.get("date_modified_gmt")) if status == "cancelled" else None,
-        "cancel_reason": "cancelled at the shop" if status == "cancelled" else "",
+        # refunded: the shop gave the money back (as channel_state reads it: a cancel)
+        "cancelled_at": _gmt(payload.get("date_modified_gmt"))
+        if status in ("cancelled", "refunded")
+        else None,
+        "cancel_reason": f"status {status} at the shop"
+        if status in ("cancelled", "refunded")
+        else "",
         "priority": 0,
         "placed_at": _gmt(payload.get("date_created_gmt")),
         "channel_updated_at": _gmt(payload.get("date_modified_gmt")),

@@ -456,3 +456,24 @@ def test_a_channel_document_with_unrounded_tax_parts_is_kept_not_refused(
     order = Order.objects.get(channel=store, external_id=str(doc["id"]))
     assert (order.total, order.tax_total) == (D(doc["total"]), D(doc["total_tax"]))
     assert order.lines.get(line_number=1).tax_lines[0]["amount"] == "2.8767"
+
+
+def test_a_woocommerce_order_first_seen_refunded_is_recorded_cancelled_with_its_money(
+    anon_client, woo, warehouse, catalogue
+):
+    store = woo_channel(woo, warehouse)
+    _list_all(store, catalogue)
+    doc = woo_documents(lambda letter: 9000 + catalogue[letter].pk)[4]
+    doc["status"] = "refunded"
+
+    response = _post(anon_client, store, doc, header="woo", topic="order.created", n=0)
+
+    assert response.status_code == 200, response.content
+    order = Order.objects.get(channel=store, external_id=str(doc["id"]))
+    assert (order.status, order.total, order.payment_status) == (
+        "cancelled",
+        D(doc["total"]),
+        "refunded",
+    )
+    assert not order.fulfillment_requests.exists()
+    assert Commitment.objects.count() == 0
