@@ -17,6 +17,7 @@ from audit.models import AuditEntry
 from channels_sync.models import Listing, OutboxMessage
 from channels_sync.services.sync import channel_ats
 from common import roles
+from common.exceptions import Conflict
 from inventory import services as inventory_services
 from inventory.choices import LotStatus
 from inventory.exceptions import LotNotSellable, LotOvercommitted
@@ -302,3 +303,14 @@ def test_a_lot_that_expired_on_a_pick_list_is_refused_at_the_scan_and_reallocate
         new = {ln.lot: ln.quantity for ln in PickLine.objects.exclude(pk=line.pk)}
         assert new == {"L-MID": 3, "L-NEW": 1}
         assert inventory_mismatches() == []
+
+
+def test_a_second_hold_on_a_held_lot_is_refused_before_any_order_gives_back(milk):
+    _wh, ch, item = milk
+    with time_machine.travel(DAY0, tick=False):
+        lot_hold(product_id=item.pk, lot="L-MID", actor=SYSTEM, reason="lab test")
+        order = _order(ch, [("MILK", 9)])  # every sellable unit committed
+        with pytest.raises(Conflict, match="already on hold"):
+            lot_hold(product_id=item.pk, lot="L-MID", actor=SYSTEM, reason="again")
+        order.refresh_from_db()
+        assert sum(ln.quantity_allocated for ln in order.lines.all()) == 9

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING
 
-from common.exceptions import DomainError
+from common.exceptions import Conflict, DomainError
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
@@ -78,6 +78,14 @@ def lot_hold(
     Raises what `inventory_services.lot_hold_place` raises; LotOvercommitted only when the units
     are on pick lists already (short those picks, then hold again).
     """
+    lot = (lot or "").strip()
+    # Refusals that need no stock come first, so no order gives units back for nothing.
+    if not lot or not (reason or "").strip() or kind not in LotHoldKind.values:
+        return inventory_services.lot_hold_place(
+            product_id=product_id, lot=lot, actor=actor, reason=reason, kind=kind
+        )  # raises InvalidInput
+    if inventory_selectors.lot_holds_active().filter(product_id=product_id, lot=lot).exists():
+        raise Conflict(f"Lot {lot} is already on hold.", code="lot_held")
     shortfalls = inventory_selectors.lot_hold_shortfalls(product_id=product_id, lot=lot)
     if shortfalls:
         _give_back(shortfalls=shortfalls, actor=actor)

@@ -54,12 +54,15 @@ def move_by_scan(
             .filter(bin=source, lot=lot)
             .first()
         )
-        if level is not None and level.is_lot_sellable and isinstance(quantity, int):
+        # only a move that can happen gives anything back (too few free units: it fails below)
+        if (
+            level is not None
+            and level.is_lot_sellable
+            and isinstance(quantity, int)
+            and 0 < quantity <= level.free
+        ):
             stock_leaving_sale_make_room(
-                product_id=product.pk,
-                warehouse_id=warehouse_id,
-                units=min(quantity, level.free),
-                actor=actor,
+                product_id=product.pk, warehouse_id=warehouse_id, units=quantity, actor=actor
             )
     return _move_by_scan(
         warehouse_id=warehouse_id,
