@@ -31,8 +31,12 @@ worker: install
 beat: install
 	$(BIN)/celery -A config beat -l info
 
+# One worker process per core (pytest-xdist), each with its own test database and Redis
+# database (config/settings/test.py); whole files stay on one worker. `XDIST=` runs serially.
+XDIST ?= -n auto --dist loadfile
+
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

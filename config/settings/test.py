@@ -1,6 +1,24 @@
 """Test settings: the base settings plus fast hashing. Celery is eager only without REDIS_URL."""
 
-from .base import *
+import os
+
+# Under pytest-xdist each worker process ("gw0", "gw1", …) has its own test database
+# (pytest-django) and must have its own Redis database too: the cache holds throttle counters and
+# the broker's queues are read by the real Celery workers some tests start. The marker keeps the
+# shift from being applied twice in the processes those tests spawn (they inherit the environment).
+if (
+    os.environ.get("PYTEST_XDIST_WORKER", "").startswith("gw")
+    and os.environ.get("REDIS_URL")
+    and not os.environ.get("TEST_REDIS_DB_PER_WORKER")
+):
+    _base, _, _db = os.environ["REDIS_URL"].rstrip("/").rpartition("/")
+    if not _db.isdigit():  # redis://host:port with no database number
+        _base, _db = os.environ["REDIS_URL"].rstrip("/"), "0"
+    _shift = int(os.environ["PYTEST_XDIST_WORKER"][2:])
+    os.environ["REDIS_URL"] = f"{_base}/{(int(_db) + _shift) % 16}"
+    os.environ["TEST_REDIS_DB_PER_WORKER"] = "1"
+
+from .base import *  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -105,3 +105,37 @@ def tour_length(layout: Layout, order: list[Location] | tuple[Location, ...]) ->
         total += distance(layout, prev, loc)
         prev = loc
     return total + distance(layout, prev, DEPOT)
+
+
+def first_visits(edges: list[tuple[tuple, tuple]], *, start: tuple) -> list[tuple]:
+    """Nodes in order of first visit along an Euler circuit of `edges` (Hierholzer's algorithm).
+
+    The exact single- and two-block algorithms build the route as a multigraph whose every node
+    has even degree; walking its circuit from the depot and keeping first visits gives the tour.
+    """
+    adjacency: dict[tuple, list[tuple[tuple, int]]] = {}
+    for eid, (u, v) in enumerate(edges):
+        adjacency.setdefault(u, []).append((v, eid))
+        adjacency.setdefault(v, []).append((u, eid))
+    used = [False] * len(edges)
+    stack = [start]
+    circuit: list[tuple] = []
+    while stack:
+        node = stack[-1]
+        nbrs = adjacency.get(node, [])
+        while nbrs and used[nbrs[-1][1]]:
+            nbrs.pop()
+        if nbrs:
+            nxt, eid = nbrs.pop()
+            used[eid] = True
+            stack.append(nxt)
+        else:
+            circuit.append(stack.pop())
+    circuit.reverse()
+    seen: set[tuple] = set()
+    order = []
+    for node in circuit:
+        if node not in seen:
+            seen.add(node)
+            order.append(node)
+    return order

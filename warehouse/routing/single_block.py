@@ -18,7 +18,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
-from .geometry import DEPOT, Layout, Location
+from .geometry import DEPOT, Layout, Location, first_visits
 
 INF = float("inf")
 
@@ -203,7 +203,7 @@ def optimal_route(layout: Layout, locations: list[Location]) -> tuple[list[Locat
         j -= 1
     depot_col = next(i for i, c in enumerate(cols) if c.is_depot)
     point_of = {("p", i, k): loc for i, c in enumerate(cols) for k, loc in enumerate(c.locations)}
-    order = _first_visits(edges, start=("p", depot_col, 0))
+    order = first_visits(edges, start=("p", depot_col, 0))
     return [
         point_of[node] for node in order if node in point_of and point_of[node] != DEPOT
     ], length
@@ -225,33 +225,3 @@ def _config_edges(j: int, col: _Column, cfg: _Config) -> list[tuple[tuple, tuple
         return pairs[1:] * 2
     # split: points 0..gap from the front, gap+1..k-1 from the back
     return pairs[: cfg.gap + 1] * 2 + pairs[cfg.gap + 2 :] * 2
-
-
-def _first_visits(edges: list[tuple[tuple, tuple]], *, start: tuple) -> list[tuple]:
-    """Hierholzer's algorithm; return nodes in order of first visit along the circuit."""
-    adjacency: dict[tuple, list[tuple[tuple, int]]] = {}
-    for eid, (u, v) in enumerate(edges):
-        adjacency.setdefault(u, []).append((v, eid))
-        adjacency.setdefault(v, []).append((u, eid))
-    used = [False] * len(edges)
-    stack = [start]
-    circuit: list[tuple] = []
-    while stack:
-        node = stack[-1]
-        nbrs = adjacency.get(node, [])
-        while nbrs and used[nbrs[-1][1]]:
-            nbrs.pop()
-        if nbrs:
-            nxt, eid = nbrs.pop()
-            used[eid] = True
-            stack.append(nxt)
-        else:
-            circuit.append(stack.pop())
-    circuit.reverse()
-    seen: set[tuple] = set()
-    order = []
-    for node in circuit:
-        if node not in seen:
-            seen.add(node)
-            order.append(node)
-    return order

@@ -27,7 +27,7 @@ import itertools
 from dataclasses import dataclass
 from functools import cache
 
-from .geometry import DEPOT, Layout, Location
+from .geometry import DEPOT, Layout, Location, first_visits
 
 INF = float("inf")
 # route_plan sweeps up to this many blocks exactly (3 blocks: ~140 states, tens of ms per list)
@@ -259,7 +259,7 @@ def optimal_route(layout: Layout, locations: list[Location]) -> tuple[list[Locat
         for s, seg in enumerate(c.segments)
         for k, loc in enumerate(seg.locations)
     }
-    order = _first_visits(edges, start=("p", depot_col, 0, 0))
+    order = first_visits(edges, start=("p", depot_col, 0, 0))
     return [
         point_of[node] for node in order if node in point_of and point_of[node] != DEPOT
     ], total_length
@@ -281,33 +281,3 @@ def _cover_edges(j: int, s: int, seg: _Segment, kind: int) -> list[tuple[tuple, 
         return pairs[1:] * 2
     gap = _split_index(seg.ys)
     return pairs[: gap + 1] * 2 + pairs[gap + 2 :] * 2
-
-
-def _first_visits(edges: list[tuple[tuple, tuple]], *, start: tuple) -> list[tuple]:
-    """Hierholzer's algorithm; return nodes in order of first visit along the circuit."""
-    adjacency: dict[tuple, list[tuple[tuple, int]]] = {}
-    for eid, (u, v) in enumerate(edges):
-        adjacency.setdefault(u, []).append((v, eid))
-        adjacency.setdefault(v, []).append((u, eid))
-    used = [False] * len(edges)
-    stack = [start]
-    circuit: list[tuple] = []
-    while stack:
-        node = stack[-1]
-        nbrs = adjacency.get(node, [])
-        while nbrs and used[nbrs[-1][1]]:
-            nbrs.pop()
-        if nbrs:
-            nxt, eid = nbrs.pop()
-            used[eid] = True
-            stack.append(nxt)
-        else:
-            circuit.append(stack.pop())
-    circuit.reverse()
-    seen: set[tuple] = set()
-    order = []
-    for node in circuit:
-        if node not in seen:
-            seen.add(node)
-            order.append(node)
-    return order
