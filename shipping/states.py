@@ -1,6 +1,6 @@
 """Shipment lifecycle: the status values and the transition table (data, no I/O).
 
-The only writer of `Shipment.status` is `shipping.services._shipment_set_status`.
+The only writer of `Shipment.status` is `shipping.services.status._shipment_set_status`.
 """
 
 from __future__ import annotations
