@@ -18,7 +18,7 @@ if (
     os.environ["REDIS_URL"] = f"{_base}/{(int(_db) + _shift) % 16}"
     os.environ["TEST_REDIS_DB_PER_WORKER"] = "1"
 
-from .base import *  # noqa: E402
+from .base import *
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
