@@ -276,6 +276,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "orders.states.ReturnStatus",
         "CartReservationStatusEnum": "orders.choices.CartReservationStatus",
         "HoldKindEnum": "orders.choices.HoldKind",
+        "OrderLineKindEnum": "orders.choices.LineKind",
         "OrderEventKindEnum": "orders.choices.EventKind",
         "TaskStatusEnum": "warehouse.states.TaskStatus",
         "ShipmentStatusEnum": "shipping.states.ShipmentStatus",
