@@ -7,9 +7,39 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+# An order's value is only comparable with a threshold in its own currency: `amount` is in
+# `currency`, `amounts` gives the threshold for other currencies (about USD 1,000 each; there is no
+# exchange-rate service here). An order in a currency with no threshold is not scored on value.
+HIGH_VALUE_AMOUNTS: dict[str, str] = {
+    "EUR": "1000",
+    "GBP": "800",
+    "CHF": "900",
+    "CAD": "1400",
+    "AUD": "1500",
+    "NZD": "1700",
+    "SEK": "10000",
+    "NOK": "10000",
+    "DKK": "7000",
+    "PLN": "4000",
+    "JPY": "150000",
+    "CNY": "7000",
+    "INR": "85000",
+    "MXN": "18000",
+    "BRL": "5500",
+    "KWD": "300",
+    "BHD": "375",
+    "AED": "3700",
+    "SAR": "3750",
+}
+
 DEFAULT_FRAUD_CONFIG: dict[str, Any] = {
     "threshold": 50,
-    "high_value": {"amount": "1000.00", "score": 40},
+    "high_value": {
+        "amount": "1000.00",
+        "currency": "USD",
+        "amounts": HIGH_VALUE_AMOUNTS,
+        "score": 40,
+    },
     "address_mismatch": {"score": 20},
     "velocity": {"max_orders": 3, "window_hours": 24, "score": 30},
     "risky_countries": {"countries": [], "score": 50},
@@ -33,9 +63,17 @@ def _addr_key(address: Mapping[str, Any]) -> tuple[str, ...]:
     )
 
 
+def _high_value_threshold(hv: Mapping[str, Any], currency: str) -> Decimal | None:
+    if currency == str(hv.get("currency", "USD")).upper():
+        return Decimal(str(hv["amount"]))
+    amount = {k.upper(): v for k, v in (hv.get("amounts") or {}).items()}.get(currency)
+    return None if amount is None else Decimal(str(amount))
+
+
 def fraud_score(
     *,
     total: Decimal,
+    currency: str = "USD",
     shipping_address: Mapping[str, Any],
     billing_address: Mapping[str, Any],
     recent_orders_same_customer: int,
@@ -44,10 +82,11 @@ def fraud_score(
     """Score an order against the rules; at or above the threshold it goes on a fraud hold."""
     cfg = {**DEFAULT_FRAUD_CONFIG, **(config or {})}
     score, reasons = 0, []
-    hv = cfg["high_value"]
-    if total > Decimal(str(hv["amount"])):
+    hv = {**DEFAULT_FRAUD_CONFIG["high_value"], **cfg["high_value"]}
+    limit = _high_value_threshold(hv, currency.upper())
+    if limit is not None and total > limit:
         score += int(hv["score"])
-        reasons.append(f"order value {total} over {hv['amount']} (+{hv['score']})")
+        reasons.append(f"order value {total} {currency} over {limit} (+{hv['score']})")
     if billing_address and _addr_key(billing_address) != _addr_key(shipping_address):
         score += int(cfg["address_mismatch"]["score"])
         reasons.append(

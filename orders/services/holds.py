@@ -91,6 +91,7 @@ def order_fraud_result(*, order: Order) -> FraudResult:
     )
     return fraud_score(
         total=order.total,
+        currency=order.currency,
         shipping_address=ship,
         billing_address=order.billing_address or {},
         recent_orders_same_customer=recent,

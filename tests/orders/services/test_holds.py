@@ -7,7 +7,17 @@ from orders.exceptions import HoldCannotRelease, HoldNotActive
 from orders.models import FulfillmentRequest, Hold
 from orders.services.edits import order_address_change
 from tests.factories.inventory import ProductFactory
-from tests.orders.builders import CS, SYSTEM, capture, channel, product, statuses, stock, warehouse
+from tests.orders.builders import (
+    CS,
+    SYSTEM,
+    capture,
+    channel,
+    payload,
+    product,
+    statuses,
+    stock,
+    warehouse,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +67,7 @@ def test_fraud_hold_by_rule_score_and_self_resolution_on_recheck(shop, settings)
     hold = order.holds.get(kind="fraud")
     assert order.status == "on_hold"
     assert order.fraud_score == 60
-    assert "order value 20.00 over 15.00" in hold.reason
+    assert "order value 20.00 USD over 15.00" in hold.reason
 
     # when the rules change and the score is re-checked
     settings.ORDERS_FRAUD = {"high_value": {"amount": "1000.00", "score": 60}}
@@ -68,6 +78,32 @@ def test_fraud_hold_by_rule_score_and_self_resolution_on_recheck(shop, settings)
     order.refresh_from_db()
     assert order.status == "released"
     assert order.holds.get(kind="fraud").released_by == "fraud-check"
+
+
+@pytest.mark.parametrize(
+    ("currency", "unit_price", "held"),
+    [
+        ("JPY", "4850", False),  # ¥9,700 is about USD 65, not a high-value order
+        ("JPY", "100000", True),  # ¥200,000 is over the yen threshold
+        ("KWD", "12.500", False),
+        ("KWD", "160.000", True),
+        ("USD", "600.00", True),
+        ("XOF", "900000", False),  # no threshold in that currency: not scored on value
+    ],
+)
+def test_high_value_is_judged_in_the_orders_own_currency(
+    shop, settings, currency, unit_price, held
+):
+    # given the high-value rule alone decides (its score reaches the threshold)
+    settings.ORDERS_FRAUD = {"high_value": {"amount": "1000.00", "score": 60}}
+    # when a two-unit order in that currency is captured
+    body = payload([("H-A", 2)], currency=currency)
+    body["lines"][0]["unit_price"] = unit_price
+    order, _ = orders_services.order_capture(channel_id=shop.pk, data=body, actor=SYSTEM)
+    # then it is on a fraud hold only when it is over the threshold of its own currency
+    assert bool(_active(order, "fraud")) is held
+    if held:
+        assert f"{currency} over" in order.holds.get(kind="fraud").reason
 
 
 @pytest.mark.parametrize(
