@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from channels_sync import parsers
 from channels_sync.exceptions import MalformedPayload
 
 # Topics whose document may create an order; other topics for an unknown order wait for it.
@@ -175,16 +176,28 @@ def woocommerce_state(payload: dict, data: dict) -> dict[str, Any]:
     }
 
 
-def amazon_state(order: dict, data: dict, *, with_address: bool) -> dict[str, Any]:
+def amazon_state(
+    order: dict, data: dict, *, with_address: bool, items: list | None = None
+) -> dict[str, Any]:
     """SP-API order (getOrders by LastUpdatedAfter) → update state. Canceled is a cancel
-    request; the address counts only when it was fetched (through an RDT)."""
+    request; an item Amazon cancelled in an order that goes on (QuantityOrdered 0) is a line
+    edit to zero; the address counts only when it was fetched (through an RDT)."""
     status = str(order.get("OrderStatus") or "")
+    cancelled_items = [
+        {
+            "external_line_id": str(item.get("OrderItemId") or ""),
+            "sku": str(item.get("SellerSKU") or ""),
+            "quantity": 0,
+        }
+        for item in items or []
+        if parsers.amazon_item_cancelled(item) and item.get("OrderItemId")
+    ]
     return {
         "payment_status": "pending" if status in ("Pending", "PendingAvailability") else "captured",
         "cancelled": status == "Canceled",
         "cancel_reason": "Canceled at the marketplace" if status == "Canceled" else "",
         "shipping_address": data.get("shipping_address") if with_address else None,
-        "lines": [],
+        "lines": cancelled_items if status != "Canceled" else [],
         "complete": False,
         "fulfilled": {},
         "money": money_snapshot(data),

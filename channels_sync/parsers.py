@@ -571,6 +571,7 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
         )
         or "USD"
     ).upper()
+    status = str(order.get("OrderStatus") or "")
     lines = []
     shipping_lines = []
     taxes = net = Decimal(0)
@@ -579,6 +580,10 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
         if not isinstance(item, dict):
             raise MalformedPayload(f"{where} must be an object.", field=where)
         seller_sku = str(item.get("SellerSKU") or "").strip()
+        if amazon_item_cancelled(item):
+            # Amazon reports a cancelled item with QuantityOrdered 0 and without its prices
+            # (every item of a Canceled order): nothing to charge, ship or commit.
+            continue
         quantity = _qty(item.get("QuantityOrdered"), f"{where}.QuantityOrdered")
         price = _amz(item, "ItemPrice", where)
         promo = _amz(item, "PromotionDiscount", where)
@@ -642,6 +647,10 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
             )
         taxes += item_tax + wrap_tax + ship_tax
         net += price - promo + wrap + ship - ship_discount
+    if not lines and status != "Canceled":
+        raise MalformedPayload(
+            "orderItems has no item with a quantity.", field="orderItems.QuantityOrdered"
+        )
     total = (
         Decimal(_money(order_total.get("Amount"), "order.OrderTotal.Amount"))
         if order_total.get("Amount") not in (None, "")
@@ -663,7 +672,6 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
         "phone": addr.get("Phone") or "",
         "email": buyer.get("BuyerEmail") or "",
     }
-    status = str(order.get("OrderStatus") or "")
     return {
         "external_id": str(order_id),
         "customer": {
@@ -692,6 +700,14 @@ def amazon_order(order: Any, items: Any, *, sku_for_seller_sku: dict[str, str]) 
         "promised_delivery_by": order.get("LatestDeliveryDate") or None,
         "channel_updated_at": order.get("LastUpdateDate") or None,
     }
+
+
+def amazon_item_cancelled(item: Any) -> bool:
+    """An SP-API order item Amazon cancelled: `QuantityOrdered` 0."""
+    if not isinstance(item, dict):
+        return False
+    value = item.get("QuantityOrdered")
+    return not isinstance(value, bool) and str(value).strip() in ("0", "0.0")
 
 
 AMAZON_LEVELS = {

@@ -411,7 +411,7 @@ def _ingest_polled(
             body=json.dumps({"order": order, "items": items}),
             data=data,
             version=version,
-            state=channel_state.amazon_state(order, data, with_address=with_address),
+            state=channel_state.amazon_state(order, data, with_address=with_address, items=items),
         )
     except DomainError as exc:
         logger.warning("marketplace order %s not captured: %s", order["AmazonOrderId"], exc)
