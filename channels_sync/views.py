@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from channels_sync import selectors as channels_selectors
-from dashboard.access import OPS, role_required
+from common.access import OPS, role_required
 
 DEAD_LIMIT = 100
 

@@ -1,11 +1,33 @@
-"""Landing page and health check."""
+"""Landing page, health check, and the helper the pages' POST actions share."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 
-from dashboard.access import home_url_for
+from common.access import home_url_for
+from common.exceptions import DomainError
+from common.types import Actor
+
+
+def act_and_redirect(
+    request: HttpRequest, call: Callable[[Actor], Any], success: str, to: str
+) -> HttpResponse:
+    """Run a page action's service call as the signed-in user, say how it went, go to `to`.
+
+    A refusal by the domain (DomainError) is shown as the error message; nothing else is caught.
+    """
+    try:
+        call(Actor.for_user(request.user))
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, success)
+    return redirect(to)
 
 
 @login_required

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from channels_sync import selectors as channels_selectors
 from channels_sync.services import sync as channels_sync_services
-from common.exceptions import DomainError
+from common.access import OPS, role_required
 from common.types import Actor
-from dashboard.access import OPS, role_required
+from common.views import act_and_redirect
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
 from inventory import ui_selectors as inventory_ui
@@ -154,13 +154,7 @@ def exceptions(request: HttpRequest) -> HttpResponse:
 
 
 def _do(request: HttpRequest, call, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
-    try:
-        call(Actor.for_user(request.user))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("dashboard:exceptions")
+    return act_and_redirect(request, call, success, "dashboard:exceptions")
 
 
 @role_required(OPS)
@@ -261,13 +255,7 @@ def lots(request: HttpRequest) -> HttpResponse:
 
 
 def _do_lots(request: HttpRequest, call, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
-    try:
-        call(Actor.for_user(request.user))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("dashboard:lots")
+    return act_and_redirect(request, call, success, "dashboard:lots")
 
 
 @role_required(OPS)

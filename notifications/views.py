@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from common.exceptions import DomainError
-from common.types import Actor
-from dashboard.access import OPS, role_required
+from common.access import OPS, role_required
+from common.views import act_and_redirect
 from notifications import selectors, services
 from notifications.choices import NotificationStatus
 
@@ -48,13 +47,7 @@ def message_detail(request: HttpRequest, notification_id: int) -> HttpResponse:
 
 
 def _do(request: HttpRequest, call, success: str) -> HttpResponse:  # type: ignore[no-untyped-def]
-    try:
-        call(Actor.for_user(request.user))
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, success)
-    return redirect("notifications_ui:list")
+    return act_and_redirect(request, call, success, "notifications_ui:list")
 
 
 @role_required(OPS)

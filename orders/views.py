@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from common import roles
+from common.access import CUSTOMER_DATA, OPS, role_required
 from common.exceptions import DomainError
 from common.types import Actor
-from dashboard.access import CUSTOMER_DATA, OPS, role_required
 from orders import services as orders_services
 from orders import ui_selectors
 from orders.choices import HoldKind

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dashboard.access import CUSTOMER_DATA, WAREHOUSE, role_required
+from common.access import CUSTOMER_DATA, WAREHOUSE, role_required
 from shipping import selectors as shipping_selectors
 from shipping.models import Shipment
 

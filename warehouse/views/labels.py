@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dashboard.access import SUPERVISION, WAREHOUSE, role_required
+from common.access import SUPERVISION, WAREHOUSE, role_required
 from dashboard.printing import BinLabel, PickListRow, bin_labels_pdf
 from dashboard.printing import pick_list_pdf as render_pick_list_pdf
 from warehouse import ui_selectors

@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from common import roles
+from common.access import WAREHOUSE, role_required
 from common.exceptions import DomainError
 from common.types import Actor
-from dashboard.access import WAREHOUSE, role_required
 from warehouse import ui_selectors
 from warehouse.services import packing
 from warehouse.views.base import current_warehouse

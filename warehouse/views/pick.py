@@ -15,9 +15,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from common.access import WAREHOUSE, role_required
 from common.exceptions import DomainError
 from common.types import Actor
-from dashboard.access import WAREHOUSE, role_required
 from warehouse import ui_selectors
 from warehouse.services import picking
 from warehouse.views.base import current_warehouse
