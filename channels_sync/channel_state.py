@@ -36,6 +36,51 @@ def parse_version(value: Any, where: str) -> dt.datetime:
     return stamp
 
 
+# Two different states of one order can carry the same version: WooCommerce's
+# `date_modified_gmt` and Shopify's `updated_at` count whole seconds, and a checkout whose card
+# payment completes in the second the order was created sends order.created (pending) and
+# order.updated (processing) with the same time. Within one second the order only moves forward
+# in its lifecycle, so the state further along is the newer one: its rank is added to the
+# version as microseconds (below any channel's resolution, so a later second still wins).
+WOO_RANK = {
+    "pending": 0,
+    "checkout-draft": 0,
+    "failed": 1,
+    "on-hold": 2,
+    "processing": 3,
+    "completed": 4,
+    "refunded": 5,
+    "cancelled": 5,
+}
+SHOPIFY_RANK = {
+    "pending": 0,
+    "authorized": 1,
+    "partially_paid": 2,
+    "paid": 3,
+    "partially_refunded": 4,
+    "refunded": 5,
+    "voided": 5,
+}
+
+
+def woocommerce_rank(payload: dict) -> int:
+    return WOO_RANK.get(str(payload.get("status") or ""), 0)
+
+
+def shopify_rank(payload: dict) -> int:
+    rank = SHOPIFY_RANK.get(str(payload.get("financial_status") or ""), 0)
+    if payload.get("fulfillment_status") in ("partial", "fulfilled"):
+        rank += 6
+    if payload.get("cancelled_at"):
+        rank += 12
+    return rank
+
+
+def ranked(version: dt.datetime, rank: int) -> dt.datetime:
+    """`version` with the state's lifecycle rank as a tie-break (see WOO_RANK)."""
+    return version + dt.timedelta(microseconds=rank)
+
+
 # The normalised order's money (channels_sync.parsers, orders.money_rules) that an update
 # carries: the channel's newest figures replace ours when the update is applied.
 MONEY_KEYS = (

@@ -107,6 +107,7 @@ def inbound_webhook_ingest(
             if updated
             else _created_version(data)
         )
+        version = channel_state.ranked(version, channel_state.shopify_rank(payload))
         state = channel_state.shopify_state(payload, data)
         dedupe = f"event:{event_id}" if event_id else f"order:{data['external_id']}:{updated}"
         topic = topic or "orders/create"
@@ -115,7 +116,10 @@ def inbound_webhook_ingest(
         products.update(_listing_map(channel, "external_variant_id"))
         data = parsers.woocommerce_order(payload, sku_for_product=products)
         updated = str(payload["date_modified_gmt"])
-        version = channel_state.parse_version(updated, "order.date_modified_gmt")
+        version = channel_state.ranked(
+            channel_state.parse_version(updated, "order.date_modified_gmt"),
+            channel_state.woocommerce_rank(payload),
+        )
         state = channel_state.woocommerce_state(payload, data)
         topic = topic or "order.created"
         # WooCommerce-style deliveries carry no event id: the order id and its modification

@@ -1329,6 +1329,40 @@ def woo_orders(products: dict) -> list[dict]:
     )
     t5 = [("order.created", w5.doc(0)), ("order.updated", w5.doc(5))]
     out.append({"key": "W5", "id": w5.id, "timeline": t5, "status": "released", "holds": []})
+
+    # W6 — USD card payment completing in the second the order was created: order.created
+    # (pending) and order.updated (processing, date_paid set) carry the same date_modified_gmt.
+    w6 = WooOrder(
+        7606,
+        status="pending",
+        rates=us_rate,
+        lines=[
+            {
+                "id": 151,
+                "name": "Lantern",
+                "product_id": 9000 + p["w_h"].pk,
+                "sku": p["w_h"].sku,
+                "quantity": 2,
+                "subtotal": "36.00",
+                "total": "36.00",
+                "taxes": [(1, "2.88")],
+            }
+        ],
+        shipping=[
+            {
+                "id": 251,
+                "title": "Flat rate",
+                "method_id": "flat_rate",
+                "total": "5.00",
+                "taxes": [(1, "0.40")],
+            },
+        ],
+    )
+    t6 = [("order.created", w6.doc(0))]
+    w6.status = "processing"
+    w6.paid_minutes = 0
+    t6.append(("order.updated", w6.doc(0)))
+    out.append({"key": "W6", "id": w6.id, "timeline": t6, "status": "released", "holds": []})
     return out
 
 
