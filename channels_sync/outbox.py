@@ -94,6 +94,31 @@ def order_status_changed(*, order_id: int, channel_id: int, status: str) -> None
         )
 
 
+def order_status_changed_many(*, changes: list[tuple[int, int, str]]) -> None:
+    """`order_status_changed` for many (order id, channel id, status) triples: one channel
+    query, one upsert (a set-based writer such as a wave release starting many requests)."""
+    if not changes:
+        return
+    pushed = set(
+        Channel.objects.filter(pk__in={c for _, c, _ in changes if c}, is_active=True)
+        .exclude(kind=ChannelKind.CUSTOM)
+        .exclude(base_url="")
+        .values_list("pk", flat=True)
+    )
+    _enqueue_many(
+        [
+            (
+                channel_id,
+                OutboxTopic.ORDER_STATUS,
+                str(order_id),
+                {"order_id": order_id, "status": status},
+            )
+            for order_id, channel_id, status in changes
+            if channel_id in pushed
+        ]
+    )
+
+
 def shipment_confirmed(*, order_id: int, channel_id: int, shipment_id: int) -> None:
     """A shipment left the building with a tracking number (called when it is confirmed)."""
     if _is_pushed_to(channel_id):

@@ -19,6 +19,7 @@ from .receipts import ReceiptLine, stock_receive_many
 from .reservations import (
     bin_reservation_create,
     bin_reservation_release,
+    bin_reservations_create_many,
     commitment_create,
     commitment_release,
     commitments_expire,
@@ -31,6 +32,7 @@ __all__ = [
     "bin_availability_change",
     "bin_reservation_create",
     "bin_reservation_release",
+    "bin_reservations_create_many",
     "commitment_create",
     "commitment_release",
     "commitments_expire",

@@ -5,6 +5,7 @@
   buyers can never get the same last unit, on Postgres or SQLite.
 * bin_reservation_create — the WMS reserves units in a bin (and lot) under a commitment when it
   releases work to the floor; again a conditional UPDATE on the StockLevel row.
+  `bin_reservations_create_many` does a whole wave at once: lock, plan, check, one UPDATE.
 
 Invariants: InventoryBalance.committed == Σ open Commitment.quantity; StockLevel.reserved ==
 Σ open BinReservation.quantity; a commitment's open bin reservations never exceed it.
@@ -13,12 +14,14 @@ Invariants: InventoryBalance.committed == Σ open Commitment.quantity; StockLeve
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
 from channels_sync import outbox
+from common.db import update_from_values
 from common.types import Actor
 from inventory.choices import LotStatus, ReservationStatus
 from inventory.clock import is_expired
@@ -33,6 +36,7 @@ from inventory.locks import (
     bin_reservation_for_update,
     commitment_for_update,
     commitments_for_update,
+    stock_levels_with_bins_for_update,
 )
 from inventory.models import BinReservation, Commitment, StockLevel
 from inventory.services._balances import balance_apply, balance_commit
@@ -211,6 +215,110 @@ def bin_reservation_create(
         original_quantity=quantity,
         document_type=document_type or commitment.document_type,
         document_ref=str(document_ref or commitment.document_ref),
+    )
+
+
+BinReservationPlan = list[tuple[int, int, int, str, str]]
+"""(commitment id, stock level id, quantity, document type, document ref) per reservation."""
+
+
+@transaction.atomic
+def bin_reservations_create_many(
+    *,
+    commitment_ids: Iterable[int],
+    stock_level_ids: Iterable[int],
+    plan: Callable[[dict[int, int], list[StockLevel]], BinReservationPlan],
+    actor: Actor,
+) -> list[BinReservation]:
+    """Reserve many bins at once: lock, let the caller plan on the locked facts, check, write.
+
+    Locks the commitments, then the stock levels (with their bins), each set in pk order
+    (docs/contracts.md). `plan(unreserved, levels)` gets each open commitment's units not yet
+    reserved in a bin and the locked levels that may be reserved (pickable, unblocked bin;
+    sellable, unexpired lot) and returns the reservations it wants. Every one is checked as
+    `bin_reservation_create` would (InvalidQuantity, ReservationClosed, BinNotUsable,
+    LotNotSellable, InsufficientStock: nothing is written then), then written with one
+    conditional `UPDATE … FROM (VALUES …)` of the levels and one INSERT. Returns the new
+    reservations in the order of the plan.
+    """
+    commitments = {c.pk: c for c in commitments_for_update(commitment_ids)}
+    reserved: dict[int, int] = dict(
+        BinReservation.objects.filter(
+            commitment_id__in=list(commitments), status=ReservationStatus.OPEN
+        )
+        .values("commitment_id")
+        .order_by()
+        .annotate(n=Sum("quantity"))
+        .values_list("commitment_id", "n")
+    )
+    unreserved = {
+        pk: c.quantity - reserved.get(pk, 0)
+        for pk, c in commitments.items()
+        if c.status == ReservationStatus.OPEN
+    }
+    levels = {lv.pk: lv for lv in stock_levels_with_bins_for_update(stock_level_ids)}
+    usable = [
+        lv
+        for lv in levels.values()
+        if lv.bin.is_pickable and lv.is_lot_sellable and not is_expired(lv.expiry_date)
+    ]
+    wanted = plan(dict(unreserved), usable)
+    room = dict(unreserved)
+    per_level: dict[int, int] = {}
+    for commitment_id, level_id, quantity, _, _ in wanted:
+        _check_quantity(quantity)
+        if quantity > room.get(commitment_id, 0):
+            raise ReservationClosed(
+                f"Only {room.get(commitment_id, 0)} committed unit(s) are not yet reserved in a bin.",
+                unreserved=room.get(commitment_id, 0),
+            )
+        room[commitment_id] -= quantity
+        level = levels.get(level_id)
+        commitment = commitments[commitment_id]
+        if level is None or (level.product_id, level.warehouse_id) != (
+            commitment.product_id,
+            commitment.warehouse_id,
+        ):
+            raise BinNotUsable("This stock is another product or in another warehouse.")
+        if not level.bin.is_pickable:
+            raise BinNotUsable(f"Bin {level.bin.code} is blocked or not a pick location.")
+        if not level.is_lot_sellable or is_expired(level.expiry_date):
+            raise LotNotSellable(
+                f"Lot {level.lot} in bin {level.bin.code} is not sellable: it is never reserved.",
+                lot=level.lot,
+            )
+        per_level[level_id] = per_level.get(level_id, 0) + quantity
+        if per_level[level_id] > level.on_hand - level.reserved:
+            raise InsufficientStock(
+                f"Only {level.free} free unit(s) in bin {level.bin.code}.", free=level.free
+            )
+    if not wanted:
+        return []
+    done = update_from_values(
+        table=StockLevel._meta.db_table,
+        columns=("id", "qty"),
+        rows=sorted(per_level.items()),
+        set_sql="reserved = reserved + v.qty",
+        join_sql=f"{StockLevel._meta.db_table}.id = v.id",
+        where_sql=f"{StockLevel._meta.db_table}.on_hand >= {StockLevel._meta.db_table}.reserved + v.qty",
+        returning=f"{StockLevel._meta.db_table}.id",
+    )
+    if len(done) != len(per_level):
+        # Cannot happen under the row locks; the conditional UPDATE still never oversells.
+        raise InsufficientStock("A bin changed while it was being reserved; try again.")
+    return BinReservation.objects.bulk_create(
+        [
+            BinReservation(
+                commitment_id=commitment_id,
+                stock_level_id=level_id,
+                quantity=quantity,
+                original_quantity=quantity,
+                document_type=document_type or commitments[commitment_id].document_type,
+                document_ref=str(document_ref or commitments[commitment_id].document_ref),
+            )
+            for commitment_id, level_id, quantity, document_type, document_ref in wanted
+        ],
+        batch_size=500,
     )
 
 

@@ -19,6 +19,8 @@ from .fulfillment import (
     fulfillment_request_shipped,
     fulfillment_request_start,
     fulfillment_request_weight_override,
+    fulfillment_requests_lock,
+    fulfillment_requests_start_many,
     order_tracking_event,
 )
 from .holds import (
@@ -52,6 +54,8 @@ __all__ = [
     "fulfillment_request_shipped",
     "fulfillment_request_start",
     "fulfillment_request_weight_override",
+    "fulfillment_requests_lock",
+    "fulfillment_requests_start_many",
     "order_capture",
     "order_channel_update",
     "order_create",

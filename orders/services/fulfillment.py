@@ -15,13 +15,15 @@ from common.types import Actor
 from inventory import services as inventory_services
 from orders.choices import EventKind, RoutingTrigger
 from orders.exceptions import InvalidOrderData, OrderNotEditable, QuantityExceeded
-from orders.locks import order_for_update
+from orders.locks import order_for_update, orders_for_update
 from orders.models import FulfillmentRequest, FulfillmentRequestLine, Order, OrderShipment
 from orders.services.lifecycle import (
     _fulfillment_request_set_status,
+    _fulfillment_requests_set_status_many,
     _order_set_status,
     fulfillment_request_close_if_done,
     order_status_refresh,
+    orders_status_refresh_many,
 )
 from orders.services.routing import allocate_line_units, order_progress, order_route
 from orders.services.timeline import timeline_record
@@ -74,6 +76,47 @@ def fulfillment_request_start(*, request_id: int, actor: Actor) -> FulfillmentRe
     _fulfillment_request_set_status(request=request, to=FRS.IN_PROGRESS, actor=actor)
     order_status_refresh(order=order, actor=actor)
     return request
+
+
+@transaction.atomic
+def fulfillment_requests_lock(*, request_ids: Iterable[int]) -> None:
+    """Lock the orders of many fulfillment requests, in order pk order (one statement).
+
+    A set-based WMS writer (wave release) calls this before it reads the requests' state and
+    before any stock row (lock order order → request → commitment → stock, docs/contracts.md);
+    what it reads afterwards cannot change under it until COMMIT.
+    """
+    order_ids = FulfillmentRequest.objects.filter(pk__in=list(request_ids)).values_list(
+        "order_id", flat=True
+    )
+    orders_for_update(order_ids)
+
+
+@transaction.atomic
+def fulfillment_requests_start_many(
+    *, request_ids: Iterable[int], actor: Actor
+) -> list[FulfillmentRequest]:
+    """released → in_progress for many requests at once (a wave release): the same status
+    changes, timeline rows and order statuses as `fulfillment_request_start` per request, in
+    a fixed number of statements. Idempotent per request (one already in progress is skipped).
+
+    Raises InvalidTransition (writing nothing) when a request is held, cancelled or closed.
+    """
+    ids = sorted(set(request_ids))
+    if not ids:
+        return []
+    requests = list(
+        FulfillmentRequest.objects.filter(pk__in=ids).select_related("warehouse").order_by("pk")
+    )
+    orders = {o.pk: o for o in orders_for_update({r.order_id for r in requests})}
+    for request in requests:
+        request.order = orders[request.order_id]
+    starting = [r for r in requests if r.status != FRS.IN_PROGRESS]
+    _fulfillment_requests_set_status_many(requests=starting, to=FRS.IN_PROGRESS, actor=actor)
+    orders_status_refresh_many(
+        orders=[orders[pk] for pk in sorted({r.order_id for r in starting})], actor=actor
+    )
+    return requests
 
 
 @transaction.atomic

@@ -1,12 +1,15 @@
 """Status writers and the derived order status.
 
-`_order_set_status` and `_fulfillment_request_set_status` are the ONLY code that writes those
-status fields. Each checks the transition table (orders/states.py), saves with update_fields,
+`_order_set_status` and `_fulfillment_request_set_status` (and their set-based twins
+`_orders_set_status_many` and `_fulfillment_requests_set_status_many`) are the ONLY code that
+writes those status fields. Each checks the transition table (orders/states.py), saves with update_fields,
 records a timeline row and (for orders) tells the channel through the outbox — all in the
 caller's transaction. Callers hold the order row lock (orders.locks.order_for_update).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -16,7 +19,7 @@ from common.types import Actor
 from notifications import outbox as notification_outbox
 from orders.choices import EventKind, HoldScope
 from orders.models import FulfillmentRequest, Hold, Order, OrderLine
-from orders.services.timeline import timeline_record
+from orders.services.timeline import timeline_record, timeline_record_many
 from orders.states import (
     ORDER_TRANSITIONS,
     FulfillmentRequestStatus,
@@ -80,6 +83,81 @@ def _fulfillment_request_set_status(
         f"{_label(FRS, previous)} → {_label(FRS, to)}" + (f" ({note})" if note else ""),
         data={"request": request.number, "from": str(previous), "to": str(to), "note": note},
     )
+
+
+def _orders_set_status_many(
+    *, steps: list[tuple[Order, list[str]]], actor: Actor, note: str = ""
+) -> None:
+    """`_order_set_status` for many orders, each through its list of steps (the only other
+    writer of Order.status, in this module): one UPDATE, one timeline INSERT, one outbox upsert.
+    Every step is checked against the table first (InvalidTransition writes nothing)."""
+    if not steps:
+        return
+    events: list[tuple[Order, str, str, dict]] = []
+    changes: list[tuple[int, int, str]] = []
+    for order, path in steps:
+        src = order.status
+        for to in path:
+            ensure_order_transition(src, to)
+            events.append(
+                (
+                    order,
+                    EventKind.STATUS_CHANGED,
+                    f"{_label(OrderStatus, src)} → {_label(OrderStatus, to)}"
+                    + (f": {note}" if note else ""),
+                    {"from": str(src), "to": str(to), "note": note},
+                )
+            )
+            src = to
+    now = timezone.now()
+    for order, path in steps:
+        order.status = path[-1]
+        order.updated_at = now
+        changes.append((order.pk, order.channel_id, str(order.status)))
+    Order.objects.bulk_update([o for o, _ in steps], ["status", "updated_at"])
+    timeline_record_many(entries=events, actor=actor)
+    outbox.order_status_changed_many(changes=changes)
+    for order, path in steps:
+        if OrderStatus.CANCELLED in path:
+            notification_outbox.order_cancelled(order_id=order.pk, channel_id=order.channel_id)
+
+
+def _fulfillment_requests_set_status_many(
+    *, requests: list[FulfillmentRequest], to: str, actor: Actor, note: str = ""
+) -> None:
+    """`_fulfillment_request_set_status` for many requests going to one status: one UPDATE and
+    one timeline INSERT. Each request carries its order and warehouse; caller holds the orders'
+    row locks. Every transition is checked first (InvalidTransition writes nothing)."""
+    if not requests:
+        return
+    for request in requests:
+        ensure_fulfillment_request_transition(request.status, to)
+    now = timezone.now()
+    fields = ["status", "updated_at"]
+    if to == FRS.RELEASED:
+        fields.append("released_at")
+    if to in (FRS.CLOSED, FRS.CANCELLED):
+        fields.append("closed_at")
+    events = []
+    for request in requests:
+        previous = request.status
+        request.status = to
+        request.updated_at = now
+        if to == FRS.RELEASED and request.released_at is None:
+            request.released_at = now
+        if to in (FRS.CLOSED, FRS.CANCELLED):
+            request.closed_at = now
+        events.append(
+            (
+                request.order,
+                EventKind.FR_STATUS,
+                f"{request.number} at {request.warehouse.code}: "
+                f"{_label(FRS, previous)} → {_label(FRS, to)}" + (f" ({note})" if note else ""),
+                {"request": request.number, "from": str(previous), "to": str(to), "note": note},
+            )
+        )
+    FulfillmentRequest.objects.bulk_update(requests, fields)
+    timeline_record_many(entries=events, actor=actor)
 
 
 def order_has_order_hold(order: Order) -> bool:
@@ -169,17 +247,11 @@ def _allocation_status(*, active: int, allocated: int, backordered: int) -> str:
     return OrderStatus.BACKORDERED
 
 
-def _derive(order: Order) -> tuple[str, str]:
-    """(target status, allocation status) from lines, holds and fulfillment requests."""
-    current = order.status
-    totals = order.lines.filter(requires_shipping=True).aggregate(
-        q=Sum("quantity"),
-        c=Sum("quantity_cancelled"),
-        a=Sum("quantity_allocated"),
-        b=Sum("quantity_backordered"),
-        p=Sum("quantity_picked"),
-        s=Sum("quantity_shipped"),
-    )
+def _derive_from(
+    *, current: str, totals: dict, statuses: set[str], order_hold: Callable[[], bool]
+) -> tuple[str, str]:
+    """Pure: (target status, allocation status) from the order's line totals, its requests'
+    statuses and (asked only when it matters) whether an order-scope hold is active."""
     active = (totals["q"] or 0) - (totals["c"] or 0)
     allocated, backordered = totals["a"] or 0, totals["b"] or 0
     picked, shipped = totals["p"] or 0, totals["s"] or 0
@@ -199,11 +271,10 @@ def _derive(order: Order) -> tuple[str, str]:
         return OrderStatus.SHIPPED, alloc
     if shipped > 0:
         return OrderStatus.PARTIALLY_SHIPPED, alloc
-    statuses = set(order.fulfillment_requests.values_list("status", flat=True))
     if FRS.IN_PROGRESS in statuses or picked > 0:
         return OrderStatus.IN_FULFILLMENT, alloc
     may_hold = OrderStatus.ON_HOLD in ORDER_TRANSITIONS[current] or current == OrderStatus.ON_HOLD
-    if may_hold and order_has_order_hold(order):
+    if may_hold and order_hold():
         return OrderStatus.ON_HOLD, alloc
     if FRS.RELEASED in statuses:
         return OrderStatus.RELEASED, alloc
@@ -213,21 +284,32 @@ def _derive(order: Order) -> tuple[str, str]:
     return alloc, alloc
 
 
-def derive_order_status(*, order: Order) -> str:
-    """Work out where the order stands from its lines, holds and fulfillment requests."""
-    return _derive(order)[0]
+_TOTALS = {
+    "q": Sum("quantity"),
+    "c": Sum("quantity_cancelled"),
+    "a": Sum("quantity_allocated"),
+    "b": Sum("quantity_backordered"),
+    "p": Sum("quantity_picked"),
+    "s": Sum("quantity_shipped"),
+}
 
 
-def order_status_refresh(*, order: Order, actor: Actor, note: str = "") -> str:
-    """Move the order to its derived status, through the intermediate steps the table needs.
+def _derive(order: Order) -> tuple[str, str]:
+    """(target status, allocation status) from lines, holds and fulfillment requests."""
+    totals = order.lines.filter(requires_shipping=True).aggregate(**_TOTALS)
+    return _derive_from(
+        current=order.status,
+        totals=totals,
+        statuses=set(order.fulfillment_requests.values_list("status", flat=True)),
+        order_hold=lambda: order_has_order_hold(order),
+    )
 
-    For example on_hold → ready → allocated → released after the last hold is released.
-    Caller holds the order row lock.
-    """
-    target, alloc = _derive(order)
-    current = order.status
+
+def _status_path(*, current: str, target: str, alloc: str) -> list[str]:
+    """Pure: the steps from `current` to `target` through the transition table ([] when there;
+    `[target]` when no path exists, so that the writer raises InvalidTransition)."""
     if target == current:
-        return current
+        return []
     paths = (
         [target],
         [OrderStatus.READY, target],
@@ -245,8 +327,66 @@ def order_status_refresh(*, order: Order, actor: Actor, note: str = "") -> str:
                 break
             src = step
         if ok:
-            for step in path:
-                _order_set_status(order=order, to=step, actor=actor, note=note)
-            return order.status
-    _order_set_status(order=order, to=target, actor=actor, note=note)  # raises InvalidTransition
+            return path
+    return [target]
+
+
+def derive_order_status(*, order: Order) -> str:
+    """Work out where the order stands from its lines, holds and fulfillment requests."""
+    return _derive(order)[0]
+
+
+def order_status_refresh(*, order: Order, actor: Actor, note: str = "") -> str:
+    """Move the order to its derived status, through the intermediate steps the table needs.
+
+    For example on_hold → ready → allocated → released after the last hold is released.
+    Caller holds the order row lock.
+    """
+    target, alloc = _derive(order)
+    for step in _status_path(current=order.status, target=target, alloc=alloc):
+        _order_set_status(
+            order=order, to=step, actor=actor, note=note
+        )  # may raise InvalidTransition
     return order.status
+
+
+def orders_status_refresh_many(*, orders: list[Order], actor: Actor, note: str = "") -> None:
+    """`order_status_refresh` for many orders at once: the same steps, timeline rows and outbox
+    messages, in a fixed number of statements (line totals, request statuses and order holds
+    each one grouped query; one status write; one timeline INSERT; one outbox upsert).
+
+    Caller holds every order's row lock. The status write goes through `_orders_set_status_many`.
+    """
+    if not orders:
+        return
+    ids = [o.pk for o in orders]
+    totals: dict[int, dict] = {
+        row.pop("order_id"): row
+        for row in OrderLine.objects.filter(order_id__in=ids, requires_shipping=True)
+        .values("order_id")
+        .order_by()
+        .annotate(**_TOTALS)
+    }
+    statuses: dict[int, set[str]] = {}
+    for order_id, status in FulfillmentRequest.objects.filter(order_id__in=ids).values_list(
+        "order_id", "status"
+    ):
+        statuses.setdefault(order_id, set()).add(status)
+    held = set(
+        Hold.objects.filter(
+            order_id__in=ids, scope=HoldScope.ORDER, released_at__isnull=True
+        ).values_list("order_id", flat=True)
+    )
+    empty = dict.fromkeys(_TOTALS)
+    steps: list[tuple[Order, list[str]]] = []
+    for order in orders:
+        target, alloc = _derive_from(
+            current=order.status,
+            totals=totals.get(order.pk, empty),
+            statuses=statuses.get(order.pk, set()),
+            order_hold=lambda order=order: order.pk in held,
+        )
+        path = _status_path(current=order.status, target=target, alloc=alloc)
+        if path:
+            steps.append((order, path))
+    _orders_set_status_many(steps=steps, actor=actor, note=note)

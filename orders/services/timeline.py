@@ -1,4 +1,5 @@
-"""The order timeline: `timeline_record` is the only writer of OrderEvent rows."""
+"""The order timeline: `timeline_record` (and its set-based twin `timeline_record_many`) are the
+only writers of OrderEvent rows."""
 
 from __future__ import annotations
 
@@ -23,6 +24,31 @@ def timeline_record(
         actor=actor.label[:150],
         actor_kind=actor.kind,
         actor_user_id=actor.user_id,
+    )
+
+
+def timeline_record_many(
+    *, entries: list[tuple[Order, str, str, dict[str, Any]]], actor: Actor
+) -> list[OrderEvent]:
+    """Append many events at once, one INSERT: (order, kind, message, data) each, in order.
+
+    Used by set-based writers (a wave release starting many requests) instead of a call per
+    event; the rows are the same `timeline_record` would write.
+    """
+    return OrderEvent.objects.bulk_create(
+        [
+            OrderEvent(
+                order=order,
+                kind=kind,
+                message=message[:500],
+                data=data or {},
+                actor=actor.label[:150],
+                actor_kind=actor.kind,
+                actor_user_id=actor.user_id,
+            )
+            for order, kind, message, data in entries
+        ],
+        batch_size=500,
     )
 
 

@@ -47,6 +47,25 @@ def task_create(
     )
 
 
+def tasks_create_many(
+    *, warehouse_id: int, kind: str, documents: list[tuple[str, str, int]]
+) -> list[Task]:
+    """Create many open tasks at once, one per (document type, document ref, quantity): one
+    INSERT (a wave release's pick lists). Returned in the order given."""
+    return Task.objects.bulk_create(
+        [
+            Task(
+                warehouse_id=warehouse_id,
+                kind=kind,
+                quantity=quantity,
+                document_type=document_type,
+                document_ref=str(document_ref),
+            )
+            for document_type, document_ref, quantity in documents
+        ]
+    )
+
+
 def _task_set_status(*, task: Task, status: str) -> Task:
     """The single writer of Task.status (caller holds the task row lock)."""
     if task.status == status:

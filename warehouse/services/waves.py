@@ -23,11 +23,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from common.exceptions import DomainError
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
-from inventory.exceptions import InsufficientStock, LotNotSellable, ReservationClosed
 from inventory.models import StockLevel
 from orders import selectors as order_selectors
 from orders import services as order_services
@@ -39,12 +37,8 @@ from warehouse.models import PickLine, PickList, Tote, Warehouse, Wave, WaveRequ
 from warehouse.routing import route_plan
 from warehouse.selectors import layout_for, location_of
 from warehouse.services.replenishment import replenishment_plan
-from warehouse.services.tasks import task_create
+from warehouse.services.tasks import tasks_create_many
 from warehouse.states import WAVE_TRANSITIONS, WaveStatus, can_transition
-
-
-class _Unreservable(Exception):
-    """A request line could not be reserved in full (rolls back that request only)."""
 
 
 def _wave_set_status(*, wave: Wave, status: str, **fields) -> None:
@@ -225,6 +219,12 @@ def _totes(warehouse_id: int, needed: int) -> list[Tote]:
 def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     """Reserve, tote, cart and route a planned wave, and tell the OMS its requests started.
 
+    Set-based (issue 12 item 2): the requests' orders are locked at once (pk order), the
+    requests re-read under those locks (one cancelled or held meanwhile leaves the wave), every
+    bin reservation planned in memory on the locked commitments and stock levels and written
+    with one UPDATE and one INSERT (`inventory_services.bin_reservations_create_many`), and the
+    kept requests started as one batch (`order_services.fulfillment_requests_start_many`).
+
     Raises InvalidTransition when the wave is not planned, NothingToDo when no request of the
     wave could be reserved (the wave is then cancelled).
     """
@@ -234,97 +234,144 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     if wave.status != WaveStatus.PLANNED:
         raise InvalidTransition(f"Wave {wave.number} is {wave.get_status_display().lower()}.")
     members = {wr.fulfillment_request_id: wr for wr in wave.wave_requests.all()}
+    # Lock order: warehouse → wave → orders → commitments → stock levels (docs/contracts.md).
+    order_services.fulfillment_requests_lock(request_ids=list(members))
     requests = list(
         order_selectors.fulfillment_requests_for_wave(warehouse_id=wave.warehouse_id).filter(
             pk__in=list(members)
         )
     )
+    rank = {pk: i for i, pk in enumerate(members)}
+    requests.sort(key=lambda r: rank[r.pk])
     product_ids = {ln.product_id for r in requests for ln in r.lines.all()}
     stock = _free_by_product(
         warehouse_id=wave.warehouse_id, product_ids=product_ids, zone_id=wave.zone_id
     )
-    free_left = {lv.pk: lv.on_hand - lv.reserved for levels in stock.values() for lv in levels}
-    # (wave request, fulfillment line, commitment, stock level, quantity, reservation id)
-    picks: list[tuple[WaveRequest, int, int, StockLevel, int, int]] = []
-    kept: list[WaveRequest] = []
-    rank = {pk: i for i, pk in enumerate(members)}
-    for request in sorted(requests, key=lambda r: rank[r.pk]):
-        wr = members[request.pk]
-        try:
-            with transaction.atomic():
-                # The OMS hears first (locks the order): a request cancelled or held meanwhile
-                # fails here and its savepoint is rolled back with any reservations.
-                order_services.fulfillment_request_start(request_id=request.pk, actor=actor)
-                mine = _reserve_request(request, stock, free_left, actor)
-        except (_Unreservable, DomainError):
-            continue
-        picks.extend((wr, *p) for p in mine)
-        kept.append(wr)
-    dropped = [pk for pk in members if members[pk] not in kept]
-    WaveRequest.objects.filter(wave=wave, fulfillment_request_id__in=dropped).delete()
+    candidates = {lv.pk: lv for levels in stock.values() for lv in levels}
+    # (request id, fulfillment line id, commitment id, stock level id, quantity), plan order
+    planned: list[tuple[int, int, int, int, int]] = []
+    kept_ids: list[int] = []
+
+    def plan(unreserved: dict[int, int], levels: list[StockLevel]) -> list[tuple]:
+        by_product: dict[int, list[StockLevel]] = defaultdict(list)
+        for level in levels:
+            by_product[level.product_id].append(level)
+        for group in by_product.values():
+            group.sort(key=_preference)
+        picks, kept = wave_reservations_plan(
+            requests=[
+                (
+                    r.pk,
+                    [
+                        (ln.pk, ln.commitment_id, ln.product_id, ln.quantity_open)
+                        for ln in r.lines.all()
+                    ],
+                )
+                for r in requests
+            ],
+            unreserved=unreserved,
+            free={lv.pk: lv.on_hand - lv.reserved for lv in levels},
+            levels={p: [lv.pk for lv in group] for p, group in by_product.items()},
+        )
+        planned.extend(picks)
+        kept_ids.extend(kept)
+        return [(c, lv, q, "fulfillment_line", str(line)) for _, line, c, lv, q in picks]
+
+    commitment_ids = {
+        ln.commitment_id for r in requests for ln in r.lines.all() if ln.commitment_id
+    }
+    reservations = inventory_services.bin_reservations_create_many(
+        commitment_ids=commitment_ids, stock_level_ids=list(candidates), plan=plan, actor=actor
+    )
+    kept = [members[pk] for pk in kept_ids]
+    dropped = [pk for pk in members if pk not in set(kept_ids)]
+    if dropped:
+        WaveRequest.objects.filter(wave=wave, fulfillment_request_id__in=dropped).delete()
     if not kept:
         _wave_set_status(wave=wave, status=WaveStatus.CANCELLED)
         raise NothingToDo(f"No request of wave {wave.number} could be reserved at bin level.")
+    order_services.fulfillment_requests_start_many(request_ids=kept_ids, actor=actor)
+    by_wr = {wr.fulfillment_request_id: wr for wr in kept}
+    # (wave request, fulfillment line, commitment, stock level, quantity, reservation id)
+    picks = [
+        (by_wr[request_id], line_id, commitment_id, candidates[level_id], qty, res.pk)
+        for (request_id, line_id, commitment_id, level_id, qty), res in zip(
+            planned, reservations, strict=True
+        )
+    ]
 
     layout = layout_for(warehouse)
     per_cart = max(1, int(wms_setting("WMS_TOTES_PER_CART")))
     totes = _totes(wave.warehouse_id, len(kept))
     for wr, tote in zip(kept, totes, strict=True):
-        Tote.objects.filter(pk=tote.pk).update(wave_request=wr)
+        tote.wave_request = wr
         wr.tote_code = tote.code
+    Tote.objects.bulk_update(totes, ["wave_request"])
     route_total = s_total = best_total = 0.0
-    for cart_no, start in enumerate(range(0, len(kept), per_cart), start=1):
-        cart = kept[start : start + per_cart]
+    carts = [kept[start : start + per_cart] for start in range(0, len(kept), per_cart)]
+    pick_lists: list[PickList] = []
+    cart_rows: list[list[tuple]] = []
+    for cart_no, cart in enumerate(carts, start=1):
         ids = {wr.pk for wr in cart}
         cart_picks = [p for p in picks if p[0].pk in ids]
-        plan = route_plan(layout, [location_of(layout, p[3].bin) for p in cart_picks])
-        rank = {loc: i for i, loc in enumerate(plan.order)}
+        plan_ = route_plan(layout, [location_of(layout, p[3].bin) for p in cart_picks])
+        order = {loc: i for i, loc in enumerate(plan_.order)}
         cart_picks.sort(
-            key=lambda p: (rank[location_of(layout, p[3].bin)], p[3].bin.code, p[0].tote_code)
+            key=lambda p: (order[location_of(layout, p[3].bin)], p[3].bin.code, p[0].tote_code)
         )
-        pick_list = PickList.objects.create(
-            wave=wave,
-            number=f"{wave.number}-{cart_no:02d}",
-            route_length_m=plan.length_m,
-            sshape_length_m=plan.sshape_length_m,
-            route_method=plan.method,
-            best_known_length_m=plan.best_known_length_m,
-            route_optimal=plan.optimal,
-            stops=len(plan.order),
+        pick_lists.append(
+            PickList(
+                wave=wave,
+                number=f"{wave.number}-{cart_no:02d}",
+                route_length_m=plan_.length_m,
+                sshape_length_m=plan_.sshape_length_m,
+                route_method=plan_.method,
+                best_known_length_m=plan_.best_known_length_m,
+                route_optimal=plan_.optimal,
+                stops=len(plan_.order),
+            )
         )
-        task = task_create(
-            warehouse_id=wave.warehouse_id,
-            kind=TaskKind.PICK,
-            quantity=sum(p[4] for p in cart_picks),
-            document_type="pick_list",
-            document_ref=str(pick_list.pk),
-        )
-        PickList.objects.filter(pk=pick_list.pk).update(task=task)
-        PickLine.objects.bulk_create(
-            [
-                PickLine(
-                    pick_list=pick_list,
-                    wave_request=wr,
-                    sequence=seq,
-                    fulfillment_line_id=line_id,
-                    commitment_id=commitment_id,
-                    bin_reservation_id=reservation_id,
-                    product_id=level.product_id,
-                    bin=level.bin,
-                    lot=level.lot,
-                    tote_code=wr.tote_code,
-                    quantity=qty,
-                )
-                for seq, (wr, line_id, commitment_id, level, qty, reservation_id) in enumerate(
-                    cart_picks, start=1
-                )
-            ]
-        )
+        cart_rows.append(cart_picks)
+        route_total += plan_.length_m
+        s_total += plan_.sshape_length_m
+        best_total += plan_.best_known_length_m
+    PickList.objects.bulk_create(pick_lists)
+    tasks = tasks_create_many(
+        warehouse_id=wave.warehouse_id,
+        kind=TaskKind.PICK,
+        documents=[
+            ("pick_list", str(pl.pk), sum(p[4] for p in rows))
+            for pl, rows in zip(pick_lists, cart_rows, strict=True)
+        ],
+    )
+    for pick_list, task in zip(pick_lists, tasks, strict=True):
+        pick_list.task = task
+    PickList.objects.bulk_update(pick_lists, ["task"])
+    PickLine.objects.bulk_create(
+        [
+            PickLine(
+                pick_list=pick_list,
+                wave_request=wr,
+                sequence=seq,
+                fulfillment_line_id=line_id,
+                commitment_id=commitment_id,
+                bin_reservation_id=reservation_id,
+                product_id=level.product_id,
+                bin=level.bin,
+                lot=level.lot,
+                tote_code=wr.tote_code,
+                quantity=qty,
+            )
+            for pick_list, rows in zip(pick_lists, cart_rows, strict=True)
+            for seq, (wr, line_id, commitment_id, level, qty, reservation_id) in enumerate(
+                rows, start=1
+            )
+        ],
+        batch_size=1000,
+    )
+    for pick_list, cart in zip(pick_lists, carts, strict=True):
         for wr in cart:
             wr.pick_list = pick_list
-        route_total += plan.length_m
-        s_total += plan.sshape_length_m
-        best_total += plan.best_known_length_m
     WaveRequest.objects.bulk_update(kept, ["tote_code", "pick_list"])
     replenishment_plan(
         warehouse_id=wave.warehouse_id,
@@ -342,42 +389,56 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     return wave
 
 
-def _reserve_request(request, stock, free_left, actor: Actor) -> list[tuple]:
-    """Reserve every open line of one request; raise _Unreservable if any falls short."""
-    out = []
-    taken: list[tuple[int, int]] = []
-    try:
-        for line in request.lines.all():
-            need = line.quantity_open
+def wave_reservations_plan(
+    *,
+    requests: list[tuple[int, list[tuple[int, int | None, int, int]]]],
+    unreserved: dict[int, int],
+    free: dict[int, int],
+    levels: dict[int, list[int]],
+) -> tuple[list[tuple[int, int, int, int, int]], list[int]]:
+    """Pure: plan a wave's bin reservations, request by request, all or nothing.
+
+    `requests` are (request id, [(line id, commitment id, product id, open units)]) in wave
+    order; `unreserved` the commitments' units not yet in a bin; `free` each stock level's free
+    units; `levels` each product's usable stock level ids in preference order (pick faces,
+    FEFO, FIFO). Returns the picks (request, line, commitment, level, quantity) and the ids of
+    the requests reserved in full; a request that falls short takes nothing (its units go back
+    to the later requests) and stays released for a later wave.
+    """
+    free = dict(free)
+    room = dict(unreserved)
+    picks: list[tuple[int, int, int, int, int]] = []
+    kept: list[int] = []
+    for request_id, lines in requests:
+        mine: list[tuple[int, int, int, int, int]] = []
+        ok = True
+        for line_id, commitment_id, product_id, need in lines:
             if need <= 0:
                 continue
-            if not line.commitment_id:
-                raise _Unreservable
-            for level in stock.get(line.product_id, ()):
+            if not commitment_id or room.get(commitment_id, 0) < need:
+                ok = False
+                break
+            for level_id in levels.get(product_id, ()):
                 if need == 0:
                     break
-                qty = min(need, free_left[level.pk])
+                qty = min(need, free[level_id])
                 if qty <= 0:
                     continue
-                reservation = inventory_services.bin_reservation_create(
-                    commitment_id=line.commitment_id,
-                    stock_level_id=level.pk,
-                    quantity=qty,
-                    actor=actor,
-                    document_type="fulfillment_line",
-                    document_ref=str(line.pk),
-                )
-                free_left[level.pk] -= qty
-                taken.append((level.pk, qty))
+                free[level_id] -= qty
+                room[commitment_id] -= qty
                 need -= qty
-                out.append((line.pk, line.commitment_id, level, qty, reservation.pk))
+                mine.append((request_id, line_id, commitment_id, level_id, qty))
             if need:
-                raise _Unreservable
-    except (_Unreservable, InsufficientStock, LotNotSellable, ReservationClosed):
-        for level_pk, qty in taken:  # the savepoint rolls the rows back; undo our counters
-            free_left[level_pk] += qty
-        raise
-    return out
+                ok = False
+                break
+        if not ok:
+            for _, _, commitment_id, level_id, qty in mine:
+                free[level_id] += qty
+                room[commitment_id] += qty
+            continue
+        picks.extend(mine)
+        kept.append(request_id)
+    return picks, kept
 
 
 def pick_candidates(
