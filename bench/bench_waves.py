@@ -49,6 +49,7 @@ def main() -> None:
     migrate()
 
     from django.conf import settings
+    from django.db import connection
 
     settings.WMS_TOTES_PER_CART = args.totes_per_cart
 
@@ -159,6 +160,14 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    statements = [0]
+
+    def _count(execute, sql, params, many, context):
+        statements[0] += 1
+        return execute(sql, params, many, context)
+
+    counting = connection.execute_wrapper(_count)
+    counting.__enter__()
     start = time.perf_counter()
     waves = 0
     while True:
@@ -170,6 +179,7 @@ def main() -> None:
         wave_release(wave_id=wave.pk, actor=actor)
         waves += 1
     elapsed = time.perf_counter() - start
+    counting.__exit__(None, None, None)
     if profiler is not None:
         import pstats
 
@@ -200,7 +210,8 @@ def main() -> None:
     )
     print(
         f"wave build + release for {lines} order lines: {elapsed:.1f} s "
-        f"({lines / elapsed:.0f} lines/s)"
+        f"({lines / elapsed:.0f} lines/s), {statements[0]} SQL statements "
+        f"({statements[0] / max(1, lines):.2f} per line)"
     )
     print(
         f"routing alone (Ratliff–Rosenthal, {len(pick_lists)} lists): {routing_only:.2f} s "

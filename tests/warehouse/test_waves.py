@@ -111,3 +111,22 @@ def test_every_pick_list_route_is_optimal_against_brute_force(blocks, settings):
         assert pick_list.route_method == (
             "ratliff_rosenthal" if blocks == 1 else "roodbergen_koster"
         )
+
+
+def test_the_wave_plan_is_all_or_nothing_per_request_and_gives_units_back_to_later_requests():
+    from warehouse.services.waves import wave_reservations_plan
+
+    # request 1 wants 4 of product 7 (levels 10 then 11 by preference) and 5 of product 8
+    # (only 2 free): it takes nothing, and request 2 gets the units it had counted on
+    picks, kept = wave_reservations_plan(
+        requests=[
+            (1, [(101, 1001, 7, 4), (102, 1002, 8, 5)]),
+            (2, [(201, 2001, 7, 4), (202, None, 9, 0)]),
+            (3, [(301, None, 7, 1)]),  # no commitment: never reserved
+        ],
+        unreserved={1001: 4, 1002: 5, 2001: 4},
+        free={10: 3, 11: 5, 20: 2},
+        levels={7: [10, 11], 8: [20]},
+    )
+    assert kept == [2]
+    assert picks == [(2, 201, 2001, 10, 3), (2, 201, 2001, 11, 1)]

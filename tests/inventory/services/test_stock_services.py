@@ -3,7 +3,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inventory import services
-from inventory.exceptions import BinNotUsable, InsufficientStock, InvalidQuantity, ReservationClosed
+from inventory.exceptions import (
+    BinNotUsable,
+    InsufficientStock,
+    InvalidQuantity,
+    LotNotSellable,
+    ReservationClosed,
+)
 from inventory.models import Commitment, InventoryBalance, StockLevel, StockMovement
 from inventory.selectors import inventory_mismatches, sku_available_to_sell
 from tests.factories.inventory import ProductFactory
@@ -315,3 +321,105 @@ def test_expired_commitments_release_themselves(wh):
     )
     assert services.commitments_expire() == 1
     assert balance(product, wh).committed == 0
+
+
+def _commit(product, wh, quantity, ref="1"):
+    return services.commitment_create(
+        product_id=product.pk,
+        warehouse_id=wh.pk,
+        quantity=quantity,
+        document_type="order_line",
+        document_ref=ref,
+        actor=SYSTEM,
+    )
+
+
+def test_bin_reservations_create_many_writes_the_plan_in_one_update_and_one_insert(wh):
+    # given two commitments and two pick faces
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 3)
+    stocked(product, bin_of(wh, "A-01-02-1"), 5)
+    c1, c2 = _commit(product, wh, 4, "1"), _commit(product, wh, 2, "2")
+    a, b = StockLevel.objects.filter(product=product).order_by("pk")
+    seen = {}
+
+    def plan(unreserved, levels):
+        seen["unreserved"], seen["levels"] = unreserved, sorted(lv.pk for lv in levels)
+        return [(c1.pk, a.pk, 3, "", ""), (c1.pk, b.pk, 1, "", ""), (c2.pk, b.pk, 2, "fl", "7")]
+
+    # when the whole plan is written
+    with CaptureQueriesContext(connection) as ctx:
+        made = services.bin_reservations_create_many(
+            commitment_ids=[c2.pk, c1.pk], stock_level_ids=[b.pk, a.pk], plan=plan, actor=SYSTEM
+        )
+    # then the planner saw the locked facts, and the rows are the plan's, in its order
+    assert seen == {"unreserved": {c1.pk: 4, c2.pk: 2}, "levels": [a.pk, b.pk]}
+    assert [(r.commitment_id, r.stock_level_id, r.quantity) for r in made] == [
+        (c1.pk, a.pk, 3),
+        (c1.pk, b.pk, 1),
+        (c2.pk, b.pk, 2),
+    ]
+    assert (made[0].document_type, made[0].document_ref) == ("order_line", "1")
+    assert (made[2].document_type, made[2].document_ref) == ("fl", "7")
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.reserved, b.reserved) == (3, 3)
+    writes = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith(("UPDATE", "INSERT"))]
+    assert len(writes) == 2
+    assert inventory_mismatches() == []
+
+
+@pytest.mark.parametrize(
+    ("wanted", "error"),
+    [
+        (lambda c, lv: [(c.pk, lv.pk, 4, "", "")], InsufficientStock),  # more than the bin has
+        (lambda c, lv: [(c.pk, lv.pk, 2, "", ""), (c.pk, lv.pk, 2, "", "")], InsufficientStock),
+        (lambda c, lv: [(c.pk, lv.pk, 0, "", "")], InvalidQuantity),
+    ],
+)
+def test_bin_reservations_create_many_refuses_a_plan_that_oversells_and_writes_nothing(
+    wh, wanted, error
+):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 3)
+    stocked(product, bin_of(wh, "A-01-02-1"), 5)
+    c = _commit(product, wh, 6)
+    level = StockLevel.objects.filter(product=product).order_by("pk").first()
+    with pytest.raises(error):
+        services.bin_reservations_create_many(
+            commitment_ids=[c.pk],
+            stock_level_ids=[level.pk],
+            plan=lambda unreserved, levels: wanted(c, level),
+            actor=SYSTEM,
+        )
+    level.refresh_from_db()
+    assert level.reserved == 0
+    assert not c.bin_reservations.exists()
+
+
+def test_bin_reservations_create_many_refuses_more_than_the_commitment_and_a_held_lot(wh):
+    product = ProductFactory()
+    stocked(product, bin_of(wh, "A-01-01-1"), 5)
+    stocked(product, bin_of(wh, "A-01-02-1"), 5, lot="L-HELD")
+    c = _commit(product, wh, 2)
+    free, held = StockLevel.objects.filter(product=product).order_by("pk")
+    StockLevel.objects.filter(pk=held.pk).update(lot_status="held")
+    offered = []
+
+    def plan(unreserved, levels):
+        offered.extend(lv.pk for lv in levels)
+        return [(c.pk, free.pk, 3, "", "")]
+
+    with pytest.raises(ReservationClosed):
+        services.bin_reservations_create_many(
+            commitment_ids=[c.pk], stock_level_ids=[free.pk, held.pk], plan=plan, actor=SYSTEM
+        )
+    assert offered == [free.pk]  # the held lot is never offered to the planner
+    with pytest.raises(LotNotSellable):
+        services.bin_reservations_create_many(
+            commitment_ids=[c.pk],
+            stock_level_ids=[free.pk, held.pk],
+            plan=lambda unreserved, levels: [(c.pk, held.pk, 1, "", "")],
+            actor=SYSTEM,
+        )
+    assert not c.bin_reservations.exists()
