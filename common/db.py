@@ -56,3 +56,32 @@ def update_from_values(
             if returning:
                 out.extend(cursor.fetchall())
     return out
+
+
+def update_rows(*, model: Any, fields: Sequence[str], objs: Sequence[Any]) -> None:
+    """Write `fields` of many model instances in one `UPDATE … FROM (VALUES …)` per 500 rows.
+
+    The set-based stand-in for `bulk_update` (whose `CASE WHEN` per row costs more Python than
+    SQL on a large set): each value goes through the field's `get_db_prep_save`, so datetimes,
+    foreign keys and choices are written as `save()` would. Unconditional: the caller holds the
+    rows' locks or owns the rows (created in its transaction).
+    """
+    if not objs:
+        return
+    meta = model._meta
+    table = connection.ops.quote_name(meta.db_table)
+    model_fields = [meta.get_field(name) for name in fields]
+    columns = ["id", *[f"c{i}" for i in range(len(model_fields))]]
+    rows = [
+        [obj.pk, *[f.get_db_prep_save(getattr(obj, f.attname), connection) for f in model_fields]]
+        for obj in objs
+    ]
+    update_from_values(
+        table=table,
+        columns=columns,
+        rows=rows,
+        set_sql=", ".join(
+            f"{connection.ops.quote_name(f.column)} = v.c{i}" for i, f in enumerate(model_fields)
+        ),
+        join_sql=f"{table}.{connection.ops.quote_name(meta.pk.column)} = v.id",
+    )

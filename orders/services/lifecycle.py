@@ -15,6 +15,7 @@ from django.db.models import F, Sum
 from django.utils import timezone
 
 from channels_sync import outbox
+from common.db import update_rows
 from common.types import Actor
 from notifications import outbox as notification_outbox
 from orders.choices import EventKind, HoldScope
@@ -114,7 +115,7 @@ def _orders_set_status_many(
         order.status = path[-1]
         order.updated_at = now
         changes.append((order.pk, order.channel_id, str(order.status)))
-    Order.objects.bulk_update([o for o, _ in steps], ["status", "updated_at"])
+    update_rows(model=Order, fields=["status", "updated_at"], objs=[o for o, _ in steps])
     timeline_record_many(entries=events, actor=actor)
     outbox.order_status_changed_many(changes=changes)
     for order, path in steps:
@@ -156,7 +157,7 @@ def _fulfillment_requests_set_status_many(
                 {"request": request.number, "from": str(previous), "to": str(to), "note": note},
             )
         )
-    FulfillmentRequest.objects.bulk_update(requests, fields)
+    update_rows(model=FulfillmentRequest, fields=fields, objs=requests)
     timeline_record_many(entries=events, actor=actor)
 
 

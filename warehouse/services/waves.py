@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from common.db import update_rows
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
@@ -135,7 +136,9 @@ def wave_plan(
     chosen = []
     lines_total = 0
     free = None
-    for request in candidates.iterator(chunk_size=500):
+    # Small chunks: each chunk prefetches its requests' lines, and a wave takes only a few.
+    chunk = max(20, min(500, max_orders or 500))
+    for request in candidates.iterator(chunk_size=chunk):
         if request.pk in taken:
             continue
         open_lines = [ln for ln in request.lines.all() if ln.quantity_open > 0]
@@ -306,7 +309,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     for wr, tote in zip(kept, totes, strict=True):
         tote.wave_request = wr
         wr.tote_code = tote.code
-    Tote.objects.bulk_update(totes, ["wave_request"])
+    update_rows(model=Tote, fields=["wave_request"], objs=totes)
     route_total = s_total = best_total = 0.0
     carts = [kept[start : start + per_cart] for start in range(0, len(kept), per_cart)]
     pick_lists: list[PickList] = []
@@ -346,7 +349,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     )
     for pick_list, task in zip(pick_lists, tasks, strict=True):
         pick_list.task = task
-    PickList.objects.bulk_update(pick_lists, ["task"])
+    update_rows(model=PickList, fields=["task"], objs=pick_lists)
     PickLine.objects.bulk_create(
         [
             PickLine(
@@ -372,7 +375,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     for pick_list, cart in zip(pick_lists, carts, strict=True):
         for wr in cart:
             wr.pick_list = pick_list
-    WaveRequest.objects.bulk_update(kept, ["tote_code", "pick_list"])
+    update_rows(model=WaveRequest, fields=["tote_code", "pick_list"], objs=kept)
     replenishment_plan(
         warehouse_id=wave.warehouse_id,
         actor=actor,
