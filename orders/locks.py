@@ -34,6 +34,17 @@ def orders_for_update(ids: Iterable[int]) -> list[Order]:
     )
 
 
+def orders_lock(ids: Iterable[int]) -> None:
+    """Lock several orders in pk order without reading them (a set-based writer that reads
+    what it needs afterwards)."""
+    list(
+        Order.objects.filter(pk__in=sorted(set(ids)))
+        .order_by("pk")
+        .select_for_update(of=("self",), no_key=True)
+        .values_list("pk", flat=True)
+    )
+
+
 def fulfillment_requests_for_update(ids: Iterable[int]) -> list[FulfillmentRequest]:
     return list(
         FulfillmentRequest.objects.filter(pk__in=sorted(set(ids)))

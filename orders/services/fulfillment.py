@@ -15,7 +15,7 @@ from common.types import Actor
 from inventory import services as inventory_services
 from orders.choices import EventKind, RoutingTrigger
 from orders.exceptions import InvalidOrderData, OrderNotEditable, QuantityExceeded
-from orders.locks import order_for_update, orders_for_update
+from orders.locks import order_for_update, orders_for_update, orders_lock
 from orders.models import FulfillmentRequest, FulfillmentRequestLine, Order, OrderShipment
 from orders.services.lifecycle import (
     _fulfillment_request_set_status,
@@ -89,7 +89,7 @@ def fulfillment_requests_lock(*, request_ids: Iterable[int]) -> None:
     order_ids = FulfillmentRequest.objects.filter(pk__in=list(request_ids)).values_list(
         "order_id", flat=True
     )
-    orders_for_update(order_ids)
+    orders_lock(order_ids)
 
 
 @transaction.atomic

@@ -132,7 +132,11 @@ def wave_plan(
     """
     warehouse_for_update(warehouse_id)
     taken = _in_open_waves(warehouse_id)
-    candidates = order_selectors.fulfillment_requests_for_wave(warehouse_id=warehouse_id)
+    candidates = (
+        order_selectors.fulfillment_requests_for_wave(warehouse_id=warehouse_id)
+        .prefetch_related(None)
+        .prefetch_related("lines")
+    )
     chosen = []
     lines_total = 0
     free = None
@@ -240,9 +244,12 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     # Lock order: warehouse → wave → orders → commitments → stock levels (docs/contracts.md).
     order_services.fulfillment_requests_lock(request_ids=list(members))
     requests = list(
-        order_selectors.fulfillment_requests_for_wave(warehouse_id=wave.warehouse_id).filter(
-            pk__in=list(members)
-        )
+        order_selectors.fulfillment_requests_for_wave(warehouse_id=wave.warehouse_id)
+        .filter(pk__in=list(members))
+        # only the lines' own columns are read here: no order, product or order line rows
+        .select_related(None)
+        .prefetch_related(None)
+        .prefetch_related("lines")
     )
     rank = {pk: i for i, pk in enumerate(members)}
     requests.sort(key=lambda r: rank[r.pk])
