@@ -274,10 +274,15 @@ def _apply_lines(
         return
     changes: list[dict[str, Any]] = []
     add: list[dict[str, Any]] = []
+    # Units the channel fulfilled itself are withdrawn here (_apply_fulfilled_elsewhere), not
+    # edited: the channel's quantity of such a line is no edit to compare with ours.
+    fulfilled = state.get("fulfilled") or {}
     for row in lines:
         ext = str(row.get("external_line_id") or "")
         qty = int(row.get("quantity") or 0)
         line = ours.get(ext)
+        if line is not None and int(fulfilled.get(ext, 0) or 0) > 0:
+            continue
         if line is None:
             # A new line we can route (a line without a SKU or shipping is not work here).
             if ext and qty > 0 and row.get("sku") and row.get("requires_shipping", True):

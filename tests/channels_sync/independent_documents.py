@@ -302,7 +302,9 @@ class ShopifyOrder:
             for title, rate, amount in part.get("taxes", []):
                 taxes[(title, rate)] = taxes.get((title, rate), D(0)) + q(D(amount) * ratio, cur)
         o, p = original["shop"], original["presentment"]
-        c, cp = now["shop"], now["presentment"]
+        # An edit changes the order's totals; a cancellation (refunds, restocks) only its
+        # current_* figures.
+        c, cp = (o, p) if self.cancelled_at else (now["shop"], now["presentment"])
         return {
             "id": self.id,
             "admin_graphql_api_id": f"gid://shopify/Order/{self.id}",
@@ -885,6 +887,81 @@ def shopify_orders(products: dict) -> list[dict]:
     # Nothing is left for us to ship: our work is withdrawn and the order closed here as
     # cancelled (without a cancellation e-mail: docs/channels.md).
     out.append({"key": "S6", "id": s6.id, "timeline": t6, "status": "cancelled", "holds": []})
+
+    # S7 — USD, payment captured in the checkout's second (orders/create pending and
+    # orders/paid with the same updated_at), later edited: one more mug and a new line added.
+    s7 = ShopifyOrder(
+        5500000000707,
+        financial_status="pending",
+        lines=[
+            {
+                "id": 7301,
+                "variant_id": 8000 + p["s_i"].pk,
+                "product_id": 1200,
+                "sku": p["s_i"].sku,
+                "title": "Espresso cup",
+                "quantity": 2,
+                "price": "11.00",
+                "taxes": [("CA State Tax", 0.0725, "1.60")],
+            }
+        ],
+        shipping=[{"id": 7401, "title": "USPS Priority", "code": "usps_priority", "price": "8.40"}],
+    )
+    t7 = [("orders/create", s7.doc(0))]
+    s7.financial_status = "paid"
+    t7.append(("orders/paid", s7.doc(0)))
+    s7.lines[0].update(quantity=3, taxes=[("CA State Tax", 0.0725, "2.39")])
+    s7.lines.append(
+        {
+            "id": 7302,
+            "variant_id": 8000 + p["s_j"].pk,
+            "product_id": 1201,
+            "sku": p["s_j"].sku,
+            "title": "Milk jug",
+            "quantity": 1,
+            "price": "18.00",
+            "taxes": [("CA State Tax", 0.0725, "1.31")],
+        }
+    )
+    s7.financial_status = "partially_paid"
+    t7.append(("orders/updated", s7.doc(22)))
+    out.append(
+        {
+            "key": "S7",
+            "id": s7.id,
+            "timeline": t7,
+            "status": "released",
+            "holds": [],
+            "quantities": {"7301": 3, "7302": 1},
+        }
+    )
+
+    # S8 — USD, cancelled at the shop with refund and restock: every line's current_quantity
+    # drops to 0, financial_status refunded.
+    s8 = ShopifyOrder(
+        5500000000808,
+        lines=[
+            {
+                "id": 8301,
+                "variant_id": 8000 + p["s_k"].pk,
+                "product_id": 1300,
+                "sku": p["s_k"].sku,
+                "title": "Desk lamp",
+                "quantity": 1,
+                "price": "54.00",
+                "taxes": [("TX State Tax", 0.0625, "3.38")],
+            }
+        ],
+        shipping=[{"id": 8401, "title": "Standard", "code": "Standard", "price": "6.00"}],
+    )
+    t8 = [("orders/create", s8.doc(0))]
+    s8.cancelled_at = at(8)
+    s8.cancel_reason = "inventory"
+    s8.financial_status = "refunded"
+    s8.refunds = [{"id": 8901, "amount": "63.38", "note": "Cancelled"}]
+    s8.lines[0]["current_quantity"] = 0
+    t8.append(("orders/cancelled", s8.doc(8)))
+    out.append({"key": "S8", "id": s8.id, "timeline": t8, "status": "cancelled", "holds": []})
     return out
 
 

@@ -118,10 +118,14 @@ def _woo_deliveries(channel, orders):
     return out
 
 
-def _replay(jobs, seed):
-    """Every delivery COPIES times, shuffled, on THREADS threads at once."""
+def _replay(jobs, how):
+    """Every delivery COPIES times, shuffled (or reversed: every update before its create),
+    on THREADS threads at once."""
     queue = [job for job in jobs for _ in range(COPIES)]
-    random.Random(seed).shuffle(queue)
+    if how == "reverse":
+        queue.reverse()
+    else:
+        random.Random(how).shuffle(queue)
     with ThreadPoolExecutor(THREADS) as pool:
         return list(pool.map(lambda job: _post(*job), queue))
 
@@ -164,14 +168,17 @@ def amazon_base(monkeypatch):
     monkeypatch.setattr(docs, "BASE", now - dt.timedelta(hours=6))
 
 
+@pytest.mark.parametrize("how", ["shuffle-11", "reverse"])
 def test_independent_replay_totals_and_final_states(
-    shopify, woo, amazon, amazon_base, warehouse, pick_bin
+    shopify, woo, amazon, amazon_base, warehouse, pick_bin, how
 ):
     shop = shopify_channel(shopify, warehouse, code="audit-shopify")
     wc = woo_channel(woo, warehouse, code="audit-woo")
     amz = amazon_channel(amazon, warehouse, code="audit-amazon")
     products = {
-        **_products(shop, ["s_a", "s_b", "s_c", "s_d", "s_e", "s_f", "s_g", "s_h"]),
+        **_products(
+            shop, ["s_a", "s_b", "s_c", "s_d", "s_e", "s_f", "s_g", "s_h", "s_i", "s_j", "s_k"]
+        ),
         **_products(wc, ["w_a", "w_b", "w_c", "w_d", "w_e", "w_f", "w_g", "w_h"]),
     }
     for name in ["a_a", "a_b", "a_c", "a_d", "a_e", "a_f", "a_g"]:
@@ -191,7 +198,7 @@ def test_independent_replay_totals_and_final_states(
     # --- webhooks: every document COPIES times, shuffled, in parallel ---------------------------
     jobs = [(shop, *d) for d in _shopify_deliveries(shop, shopify_orders)]
     jobs += [(wc, *d) for d in _woo_deliveries(wc, woo_orders)]
-    answers = _replay(jobs, seed=11)
+    answers = _replay(jobs, how)
     refused = [(code, body) for code, body in answers if code != 200]
     assert not refused, refused[:5]
 
@@ -358,6 +365,9 @@ def test_independent_replay_totals_and_final_states(
             if line.requires_shipping != item["requires_shipping"]:
                 problems.append(f"{key}: line {item['id']} requires_shipping")
         _line_checks(order, problems, key)
+        refused = [e.message for e in order.events.all() if "refused" in e.message]
+        if refused:
+            problems.append(f"{key}: timeline says {refused}")
 
     # --- WooCommerce -----------------------------------------------------------------------------
     assert Order.objects.filter(channel=wc).count() == len(woo_orders)
