@@ -886,7 +886,16 @@ def shopify_orders(products: dict) -> list[dict]:
     t6.append(("orders/updated", s6.doc(25)))
     # Nothing is left for us to ship: our work is withdrawn and the order closed here as
     # cancelled (without a cancellation e-mail: docs/channels.md).
-    out.append({"key": "S6", "id": s6.id, "timeline": t6, "status": "cancelled", "holds": []})
+    out.append(
+        {
+            "key": "S6",
+            "id": s6.id,
+            "timeline": t6,
+            "status": "cancelled",
+            "holds": [],
+            "fulfilled_elsewhere": True,
+        }
+    )
 
     # S7 — USD, payment captured in the checkout's second (orders/create pending and
     # orders/paid with the same updated_at), later edited: one more mug and a new line added.
@@ -1440,6 +1449,48 @@ def woo_orders(products: dict) -> list[dict]:
     w6.paid_minutes = 0
     t6.append(("order.updated", w6.doc(0)))
     out.append({"key": "W6", "id": w6.id, "timeline": t6, "status": "released", "holds": []})
+
+    # W7 — USD, paid; the shop owner ships it from the shop's back room and marks it completed
+    # before our warehouse picked it: our work is withdrawn (the order closes here, no
+    # cancellation e-mail: the buyer gets the parcel).
+    w7 = WooOrder(
+        7707,
+        rates=us_rate,
+        lines=[
+            {
+                "id": 161,
+                "name": "Bird feeder",
+                "product_id": 9000 + p["w_i"].pk,
+                "sku": p["w_i"].sku,
+                "quantity": 1,
+                "subtotal": "27.00",
+                "total": "27.00",
+                "taxes": [(1, "2.16")],
+            }
+        ],
+        shipping=[
+            {
+                "id": 261,
+                "title": "Flat rate",
+                "method_id": "flat_rate",
+                "total": "4.00",
+                "taxes": [(1, "0.32")],
+            },
+        ],
+    )
+    t7 = [("order.created", w7.doc(0))]
+    w7.status = "completed"
+    t7.append(("order.updated", w7.doc(180)))
+    out.append(
+        {
+            "key": "W7",
+            "id": w7.id,
+            "timeline": t7,
+            "status": "cancelled",
+            "holds": [],
+            "fulfilled_elsewhere": True,
+        }
+    )
     return out
 
 

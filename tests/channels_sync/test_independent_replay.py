@@ -37,6 +37,7 @@ Order = apps.get_model("orders", "Order")
 Commitment = apps.get_model("inventory", "Commitment")
 StockMovement = apps.get_model("inventory", "StockMovement")
 FulfillmentRequestLine = apps.get_model("orders", "FulfillmentRequestLine")
+Notification = apps.get_model("notifications", "Notification")
 D = Decimal
 COPIES = 3
 THREADS = 4
@@ -156,6 +157,21 @@ def _line_checks(order, problems, key):
             problems.append(f"{key}: non-shipping line {line.name!r} has warehouse work")
 
 
+def _state_checks(order, o, problems, key):
+    """Status, holds, commitments and the buyer's cancellation e-mail (one event, one row;
+    none when the channel fulfilled the order itself)."""
+    if o["status"] is not None and order.status != o["status"]:
+        problems.append(f"{key}: status {order.status}, expected {o['status']}")
+    if _open_holds(order) != sorted(o["holds"]):
+        problems.append(f"{key}: open holds {_open_holds(order)}, expected {o['holds']}")
+    if order.status == "cancelled" and _open_commitments(order):
+        problems.append(f"{key}: cancelled with {_open_commitments(order)} committed")
+    mails = Notification.objects.filter(order=order, kind="cancelled").count()
+    expected = int(order.status == "cancelled" and not o.get("fulfilled_elsewhere"))
+    if mails != expected:
+        problems.append(f"{key}: {mails} cancellation e-mail(s) queued, expected {expected}")
+
+
 def _check(problems, key, what, got, expected):
     if D(str(got)) != D(str(expected)):
         problems.append(f"{key}: {what} stored {got}, document says {expected}")
@@ -179,7 +195,7 @@ def test_independent_replay_totals_and_final_states(
         **_products(
             shop, ["s_a", "s_b", "s_c", "s_d", "s_e", "s_f", "s_g", "s_h", "s_i", "s_j", "s_k"]
         ),
-        **_products(wc, ["w_a", "w_b", "w_c", "w_d", "w_e", "w_f", "w_g", "w_h"]),
+        **_products(wc, ["w_a", "w_b", "w_c", "w_d", "w_e", "w_f", "w_g", "w_h", "w_i"]),
     }
     for name in ["a_a", "a_b", "a_c", "a_d", "a_e", "a_f", "a_g"]:
         products[name] = listed(amz, ProductFactory(), external_variant_id="")
@@ -313,12 +329,7 @@ def test_independent_replay_totals_and_final_states(
                     pres.get(field, "NaN"),
                     _pres(final[money_set]),
                 )
-        if o["status"] is not None and order.status != o["status"]:
-            problems.append(f"{key}: status {order.status}, expected {o['status']}")
-        if _open_holds(order) != sorted(o["holds"]):
-            problems.append(f"{key}: open holds {_open_holds(order)}, expected {o['holds']}")
-        if order.status == "cancelled" and _open_commitments(order):
-            problems.append(f"{key}: cancelled with {_open_commitments(order)} committed")
+        _state_checks(order, o, problems, key)
         if o.get("address_line1") and order.shipping_address.get("line1") != o["address_line1"]:
             problems.append(f"{key}: address {order.shipping_address.get('line1')!r}")
         lines = {ln.external_line_id: ln for ln in order.lines.all()}
@@ -388,12 +399,7 @@ def test_independent_replay_totals_and_final_states(
             problems.append(f"{key}: currency {order.currency}")
         if order.prices_include_tax != final["prices_include_tax"]:
             problems.append(f"{key}: prices_include_tax {order.prices_include_tax}")
-        if order.status != o["status"]:
-            problems.append(f"{key}: status {order.status}, expected {o['status']}")
-        if _open_holds(order) != sorted(o["holds"]):
-            problems.append(f"{key}: open holds {_open_holds(order)}, expected {o['holds']}")
-        if order.status == "cancelled" and _open_commitments(order):
-            problems.append(f"{key}: cancelled with {_open_commitments(order)} committed")
+        _state_checks(order, o, problems, key)
         if o.get("address_line1") and order.shipping_address.get("line1") != o["address_line1"]:
             problems.append(f"{key}: address {order.shipping_address.get('line1')!r}")
         lines = {ln.external_line_id: ln for ln in order.lines.all()}
@@ -470,10 +476,7 @@ def test_independent_replay_totals_and_final_states(
             problems.append(f"{key}: currency {order.currency}")
         if order.prices_include_tax != o["inclusive"]:
             problems.append(f"{key}: prices_include_tax {order.prices_include_tax}")
-        if order.status != o["status"]:
-            problems.append(f"{key}: status {order.status}, expected {o['status']}")
-        if _open_holds(order) != sorted(o["holds"]):
-            problems.append(f"{key}: open holds {_open_holds(order)}, expected {o['holds']}")
+        _state_checks(order, o, problems, key)
         lines = {ln.external_line_id: ln for ln in order.lines.all()}
         for ext, qty in (o.get("quantities") or {}).items():
             line = lines.get(ext)
