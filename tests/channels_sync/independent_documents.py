@@ -586,7 +586,7 @@ def shopify_orders(products: dict) -> list[dict]:
         shipping=[
             {
                 "id": 2401,
-                "title": "Royal Mail Tracked 48",
+                "title": "Royal Mail Tracked 48 – signed for",
                 "code": "Tracked 48",
                 "price": "4.95",
                 "taxes": [("GB VAT", 0.2, "0.83")],
@@ -685,7 +685,7 @@ def shopify_orders(products: dict) -> list[dict]:
         financial_status="authorized",
         country="KW",
         address={
-            "first_name": "Fatima",
+            "first_name": "Fátima",
             "last_name": "Al-Sabah",
             "name": "Fatima Al-Sabah",
             "address1": "Block 3, Street 14, House 7",
@@ -1016,7 +1016,9 @@ class WooOrder:
         cur = self.currency
 
         def taxes(rows):
-            return [{"id": rid, "total": s(t, cur), "subtotal": s(t, cur)} for rid, t in rows]
+            # WooCommerce writes a line's per-rate taxes unrounded ("5.833333") when prices
+            # include tax; the line's total_tax and the order's figures are rounded.
+            return [{"id": rid, "total": str(t), "subtotal": str(t)} for rid, t in rows]
 
         line_items = []
         items_sub = items_total = cart_tax = D(0)
@@ -1273,12 +1275,12 @@ def woo_orders(products: dict) -> list[dict]:
                 "quantity": 1,
                 "subtotal": "37.50",  # £45.00 incl. VAT
                 "total": "29.17",  # after £10 off incl. VAT (8.33 net)
-                "taxes": [(2, "5.83")],
+                "taxes": [(2, "5.833333")],
                 "subtotal_tax": "7.50",
             },
             {
                 "id": 112,
-                "name": "Loose leaf tea",
+                "name": "Loose leaf tea – Assam (100 g)",
                 "product_id": 9000 + p["w_d"].pk,
                 "sku": p["w_d"].sku,
                 "quantity": 4,
