@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from common.db import update_rows
@@ -78,30 +78,21 @@ def _in_open_waves(warehouse_id: int) -> set[int]:
     )
 
 
-def _free_by_product(
+def _free_levels(
     *, warehouse_id: int, product_ids: set[int], zone_id: int | None
-) -> dict[int, list[StockLevel]]:
-    """Pickable stock with free units per product, in reservation preference order."""
+) -> QuerySet[StockLevel]:
+    """Pickable stock with free units of some products (in a zone, if given)."""
     # Held and expired lots never (by today's date, even before the expiry task has run).
-    qs = (
-        inventory_selectors.sellable_stock_levels()
-        .filter(
-            warehouse_id=warehouse_id,
-            product_id__in=product_ids,
-            bin__bin_type__in=PICKABLE_BIN_TYPES,
-            bin__is_blocked=False,
-            on_hand__gt=F("reserved"),
-        )
-        .select_related("bin")
+    qs = inventory_selectors.sellable_stock_levels().filter(
+        warehouse_id=warehouse_id,
+        product_id__in=product_ids,
+        bin__bin_type__in=PICKABLE_BIN_TYPES,
+        bin__is_blocked=False,
+        on_hand__gt=F("reserved"),
     )
     if zone_id is not None:
         qs = qs.filter(bin__zone_id=zone_id)
-    out: dict[int, list[StockLevel]] = defaultdict(list)
-    for level in qs:
-        out[level.product_id].append(level)
-    for levels in out.values():
-        levels.sort(key=_preference)
-    return out
+    return qs
 
 
 def _preference(level: StockLevel) -> tuple:
@@ -254,10 +245,13 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     rank = {pk: i for i, pk in enumerate(members)}
     requests.sort(key=lambda r: rank[r.pk])
     product_ids = {ln.product_id for r in requests for ln in r.lines.all()}
-    stock = _free_by_product(
-        warehouse_id=wave.warehouse_id, product_ids=product_ids, zone_id=wave.zone_id
+    # The candidates' ids only: their rows (with bins) are read once, locked, by inventory.
+    candidate_ids = list(
+        _free_levels(
+            warehouse_id=wave.warehouse_id, product_ids=product_ids, zone_id=wave.zone_id
+        ).values_list("pk", flat=True)
     )
-    candidates = {lv.pk: lv for levels in stock.values() for lv in levels}
+    candidates: dict[int, StockLevel] = {}
     # (request id, fulfillment line id, commitment id, stock level id, quantity), plan order
     planned: list[tuple[int, int, int, int, int]] = []
     kept_ids: list[int] = []
@@ -265,6 +259,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     def plan(unreserved: dict[int, int], levels: list[StockLevel]) -> list[tuple]:
         by_product: dict[int, list[StockLevel]] = defaultdict(list)
         for level in levels:
+            candidates[level.pk] = level
             by_product[level.product_id].append(level)
         for group in by_product.values():
             group.sort(key=_preference)
@@ -291,7 +286,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
         ln.commitment_id for r in requests for ln in r.lines.all() if ln.commitment_id
     }
     reservations = inventory_services.bin_reservations_create_many(
-        commitment_ids=commitment_ids, stock_level_ids=list(candidates), plan=plan, actor=actor
+        commitment_ids=commitment_ids, stock_level_ids=candidate_ids, plan=plan, actor=actor
     )
     kept = [members[pk] for pk in kept_ids]
     dropped = [pk for pk in members if pk not in set(kept_ids)]
