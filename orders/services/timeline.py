@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 
+from common.db import insert_rows
 from common.types import Actor
 from orders.models import Order, OrderEvent
 
@@ -29,14 +30,14 @@ def timeline_record(
 
 def timeline_record_many(
     *, entries: list[tuple[Order, str, str, dict[str, Any]]], actor: Actor
-) -> list[OrderEvent]:
+) -> int:
     """Append many events at once, one INSERT: (order, kind, message, data) each, in order.
 
     Used by set-based writers (a wave release starting many requests) instead of a call per
     event; the rows are the same `timeline_record` would write.
     """
-    return OrderEvent.objects.bulk_create(
-        [
+    return insert_rows(
+        objs=[
             OrderEvent(
                 order=order,
                 kind=kind,
@@ -47,8 +48,7 @@ def timeline_record_many(
                 actor_user_id=actor.user_id,
             )
             for order, kind, message, data in entries
-        ],
-        batch_size=500,
+        ]
     )
 
 

@@ -74,6 +74,14 @@ def test_a_200_line_wave_release_takes_at_most_3_statements_per_line():
     kinds = [e.kind for e in new]
     assert kinds.count(EventKind.FR_STATUS) == 50
     assert kinds.count(EventKind.STATUS_CHANGED) == 50
+    started = next(e for e in new if e.kind == EventKind.FR_STATUS)
+    assert (started.data["from"], started.data["to"], started.actor) == (
+        "released",
+        "in_progress",
+        SYSTEM.label,
+    )
+    assert started.message.endswith("at WH1: Released to warehouse → In progress")
+    assert OrderEvent.objects.filter(data__to="in_fulfillment").count() == 50
     assert OutboxMessage.objects.filter(topic="order_status").count() == 50
     assert PickLine.objects.filter(pick_list__wave=wave).count() == 200
     assert WaveRequest.objects.filter(wave=wave, pick_list__isnull=False).count() == 50

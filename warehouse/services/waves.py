@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from common.db import update_rows
+from common.db import insert_rows, update_rows
 from common.types import Actor
 from inventory import selectors as inventory_selectors
 from inventory import services as inventory_services
@@ -352,8 +352,8 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
     for pick_list, task in zip(pick_lists, tasks, strict=True):
         pick_list.task = task
     update_rows(model=PickList, fields=["task"], objs=pick_lists)
-    PickLine.objects.bulk_create(
-        [
+    insert_rows(
+        objs=[
             PickLine(
                 pick_list=pick_list,
                 wave_request=wr,
@@ -371,8 +371,7 @@ def wave_release(*, wave_id: int, actor: Actor) -> Wave:
             for seq, (wr, line_id, commitment_id, level, qty, reservation_id) in enumerate(
                 rows, start=1
             )
-        ],
-        batch_size=1000,
+        ]
     )
     for pick_list, cart in zip(pick_lists, carts, strict=True):
         for wr in cart:
