@@ -83,6 +83,62 @@ def stock_changed_many(*, pairs: list[tuple[int, int]]) -> None:
     )
 
 
+def stock_listeners_many(*, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], list[int]]:
+    """`stock_listeners` for many (product id, warehouse id) pairs in one read (no lock)."""
+    if not pairs:
+        return {}
+    out: dict[tuple[int, int], set[int]] = {}
+    for channel_id, product_id, warehouse_id in (
+        Listing.objects.filter(
+            product_id__in={p for p, _ in pairs},
+            is_active=True,
+            channel__is_active=True,
+            channel__warehouse_links__warehouse_id__in={w for _, w in pairs},
+        )
+        .exclude(channel__base_url="")
+        .values_list("channel_id", "product_id", "channel__warehouse_links__warehouse_id")
+    ):
+        if (product_id, warehouse_id) in pairs:
+            out.setdefault((product_id, warehouse_id), set()).add(channel_id)
+    return {pair: sorted(ids) for pair, ids in out.items()}
+
+
+def stock_entries(*, channel_ids: list[int], product_id: int) -> list[tuple[int, str, str, dict]]:
+    """The outbox entries `stock_changed` writes, for a caller that writes them with others in
+    one `enqueue_many` (set-based order capture)."""
+    return [
+        (channel_id, OutboxTopic.STOCK, str(product_id), {"product_id": product_id})
+        for channel_id in channel_ids
+    ]
+
+
+def order_status_entry(
+    *, order_id: int, channel_id: int, status: str, pushed: bool
+) -> list[tuple[int, str, str, dict]]:
+    """The entry `order_status_changed` writes; `pushed` is `channel_is_pushed` of the order's
+    channel, read by the caller with the channel (no query here)."""
+    if not pushed:
+        return []
+    return [
+        (
+            channel_id,
+            OutboxTopic.ORDER_STATUS,
+            str(order_id),
+            {"order_id": order_id, "status": status},
+        )
+    ]
+
+
+def channel_is_pushed(channel: Channel) -> bool:
+    """`_is_pushed_to` for a channel row already loaded: active, not custom, with a base URL."""
+    return bool(channel.is_active and channel.kind != ChannelKind.CUSTOM and channel.base_url)
+
+
+def enqueue_many(entries: list[tuple[int, str, str, dict]]) -> None:
+    """Write many outbox entries (channel, topic, key, payload) in one coalescing upsert."""
+    _enqueue_many(entries)
+
+
 def order_status_changed(*, order_id: int, channel_id: int, status: str) -> None:
     """An order's status changed (called by orders' single status writer)."""
     if _is_pushed_to(channel_id):

@@ -17,11 +17,14 @@ from .movements import (
 )
 from .receipts import ReceiptLine, stock_receive_many
 from .reservations import (
+    balances_commit_many,
     bin_reservation_create,
     bin_reservation_release,
     bin_reservations_create_many,
     commitment_create,
     commitment_release,
+    commitments_bulk_build,
+    commitments_bulk_insert,
     commitments_expire,
     commitments_release_for_document,
 )
@@ -29,12 +32,15 @@ from .reservations import (
 __all__ = [
     "ExpiryRun",
     "ReceiptLine",
+    "balances_commit_many",
     "bin_availability_change",
     "bin_reservation_create",
     "bin_reservation_release",
     "bin_reservations_create_many",
     "commitment_create",
     "commitment_release",
+    "commitments_bulk_build",
+    "commitments_bulk_insert",
     "commitments_expire",
     "commitments_release_for_document",
     "incoming_adjust",

@@ -38,7 +38,7 @@ from inventory.locks import (
     commitments_for_update,
     stock_levels_with_bins_for_update,
 )
-from inventory.models import BinReservation, Commitment, StockLevel
+from inventory.models import BinReservation, Commitment, InventoryBalance, StockLevel
 from inventory.services._balances import balance_apply, balance_commit
 
 
@@ -347,3 +347,57 @@ def bin_reservation_release(
     )
     reservation.save(update_fields=["quantity", "status", "updated_at"])
     return reservation
+
+
+def commitments_bulk_build(
+    *, rows: list[tuple[int, int, int]], document_type: str, document_ref: str
+) -> list[Commitment]:
+    """Unsaved Commitment rows for (product id, warehouse id, quantity): the caller inserts
+    them with `commitments_bulk_insert` and then commits the stock with
+    `balances_commit_many` as its last statement before COMMIT."""
+    for _, _, quantity in rows:
+        _check_quantity(quantity)
+    return [
+        Commitment(
+            product_id=product_id,
+            warehouse_id=warehouse_id,
+            quantity=quantity,
+            original_quantity=quantity,
+            document_type=document_type,
+            document_ref=str(document_ref),
+        )
+        for product_id, warehouse_id, quantity in rows
+    ]
+
+
+def commitments_bulk_insert(*, commitments: list[Commitment]) -> list[Commitment]:
+    """Insert built commitments in one statement (their stock is committed separately)."""
+    return Commitment.objects.bulk_create(commitments)
+
+
+def balances_commit_many(*, quantities: dict[tuple[int, int], int]) -> set[tuple[int, int]]:
+    """Commit units of many (product id, warehouse id) balances in ONE conditional
+    `UPDATE … FROM (VALUES …) … RETURNING`: a balance is moved only where
+    on hand ≥ committed + unavailable + n. Returns the pairs that were short (nothing was
+    committed for them; the caller rolls its savepoint back and re-plans). The hot-row rule:
+    callers run this as their last statement before COMMIT, so a popular SKU's balance row is
+    locked only from here to COMMIT. Pairs are sent in (warehouse, product) order.
+    """
+    wanted = {pair: qty for pair, qty in quantities.items() if qty > 0}
+    if not wanted:
+        return set()
+    table = InventoryBalance._meta.db_table
+    rows = [
+        (pid, wid, qty)
+        for (pid, wid), qty in sorted(wanted.items(), key=lambda i: (i[0][1], i[0][0]))
+    ]
+    done = update_from_values(
+        table=table,
+        columns=("product_id", "warehouse_id", "qty"),
+        rows=rows,
+        set_sql="committed = committed + v.qty, version = version + 1",
+        join_sql=f"{table}.product_id = v.product_id AND {table}.warehouse_id = v.warehouse_id",
+        where_sql=f"{table}.on_hand >= {table}.committed + {table}.unavailable + v.qty",
+        returning=f"{table}.product_id, {table}.warehouse_id",
+    )
+    return set(wanted) - {(int(p), int(w)) for p, w in done}

@@ -31,7 +31,7 @@ from orders.api import serializers as s
 from orders.filters import FulfillmentRequestFilterSet, OrderFilterSet, ReturnFilterSet
 from orders.models import CartReservation, FulfillmentRequest, Hold, Order, ReturnAuthorization
 from orders.services import edits as edit_services
-from orders.services import idempotency
+from orders.services import idempotency, intake
 from orders.services import returns as return_services
 from warehouse.models import Warehouse
 from warehouse.services import returns as warehouse_returns
@@ -96,7 +96,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return orders_selectors.order_list_for_api(channel_id=channel.pk if channel else None)
 
     def _render(self, order: Order, code: int = status.HTTP_200_OK) -> Response:
-        fresh = self.get_queryset().get(pk=order.pk)
+        # A just-captured order carries its rows (orders.services.intake): no read back.
+        fresh = intake.order_with_captured_rows(order=order) or self.get_queryset().get(pk=order.pk)
         return Response(s.OrderSerializer(fresh).data, status=code)
 
     @extend_schema(

@@ -30,6 +30,7 @@ from orders.choices import (
 )
 from orders.exceptions import InvalidOrderData
 from orders.models import Order, OrderLine
+from orders.services import intake
 from orders.services.holds import RULES_ACTOR, address_problems, hold_place, order_fraud_result
 from orders.services.idempotency import idempotency_record_order
 from orders.services.lifecycle import order_cancelled_at_channel, order_nothing_to_ship
@@ -184,8 +185,70 @@ def order_create(
     exchange_for_id: int | None = None,
     check_money: bool = True,
 ) -> tuple[Order, bool]:
-    """Building block of order_capture (also used for exchange replacements)."""
+    """Building block of order_capture (also used for exchange replacements), in the caller's
+    transaction."""
+    return _order_create(
+        channel_id=channel_id,
+        data=data,
+        actor=actor,
+        exchange_for_id=exchange_for_id,
+        check_money=check_money,
+    )
+
+
+def _order_create(
+    *,
+    channel_id: int,
+    data: dict[str, Any],
+    actor: Actor,
+    exchange_for_id: int | None = None,
+    check_money: bool = True,
+    idempotency_key_id: int | None = None,
+) -> tuple[Order, bool]:
+    """Store and decide one order (order_capture's transaction has no savepoint of its own).
+
+    Set-based (orders.services.intake): decided in memory and written once. An order that
+    hands over a storefront cart reservation takes the stepwise path, which converts the
+    cart's commitments inside the order's routing.
+    """
     clean = _clean(data, check_money=check_money)
+    if not clean["reservation_token"]:
+        return _order_create_set(
+            channel_id=channel_id,
+            clean=clean,
+            actor=actor,
+            exchange_for_id=exchange_for_id,
+            idempotency_key_id=idempotency_key_id,
+        )
+    return _order_create_stepwise(
+        channel_id=channel_id, clean=clean, actor=actor, exchange_for_id=exchange_for_id
+    )
+
+
+def _order_create_set(
+    *,
+    channel_id: int,
+    clean: dict[str, Any],
+    actor: Actor,
+    exchange_for_id: int | None,
+    idempotency_key_id: int | None,
+) -> tuple[Order, bool]:
+    [result] = intake.orders_capture_set(
+        channel_id=channel_id,
+        cleans=[clean],
+        actor=actor,
+        exchange_for_id=exchange_for_id,
+        idempotency_key_ids=[idempotency_key_id],
+        precheck=False,
+    )
+    if result.error is not None or result.order is None:
+        raise result.error or InvalidOrderData("The order was not captured.")
+    return result.order, result.created
+
+
+def _order_create_stepwise(
+    *, channel_id: int, clean: dict[str, Any], actor: Actor, exchange_for_id: int | None
+) -> tuple[Order, bool]:
     channel = _channel_model().objects.filter(pk=channel_id).first()
     if channel is None:
         raise InvalidOrderData(
@@ -373,10 +436,14 @@ def order_capture(
     a channel's own document's figures as the channel wrote them (channels_sync parsers); the
     REST API checks that the parts add up to the totals.
     """
-    order, created = order_create(
-        channel_id=channel_id, data=data, actor=actor, check_money=check_money
+    order, created = _order_create(
+        channel_id=channel_id,
+        data=data,
+        actor=actor,
+        check_money=check_money,
+        idempotency_key_id=idempotency_key_id,
     )
-    if idempotency_key_id is not None:
+    if idempotency_key_id is not None and not getattr(order, "idempotency_recorded", False):
         idempotency_record_order(
             row_id=idempotency_key_id, order_id=order.pk, status=201 if created else 200
         )

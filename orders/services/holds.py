@@ -31,9 +31,9 @@ from orders.choices import (
 from orders.exceptions import HoldCannotRelease, HoldNotActive, InvalidOrderData
 from orders.fraud_rules import FraudResult, fraud_score
 from orders.locks import order_for_update
-from orders.models import FulfillmentRequest, Hold, Order
+from orders.models import FulfillmentRequest, Hold, Order, OrderEvent
 from orders.services.routing import order_progress, order_route_and_progress
-from orders.services.timeline import timeline_record
+from orders.services.timeline import timeline_event, timeline_record
 from orders.states import OPEN_ORDER_STATUSES
 
 RULES_ACTOR = "order-rules"
@@ -97,6 +97,146 @@ def order_fraud_result(*, order: Order) -> FraudResult:
         recent_orders_same_customer=recent,
         config=cfg,
     )
+
+
+def fraud_results_for_new(*, orders: list[Order]) -> list[FraudResult]:
+    """`order_fraud_result` for orders being captured together (not yet inserted), with one
+    read: each counts the stored orders and the batch's earlier orders of the same customer
+    (e-mail, or address line 1 + postcode) placed in its velocity window."""
+    if not orders:
+        return []
+    cfg = getattr(settings, "ORDERS_FRAUD", {}) or {}
+    window = timezone.timedelta(
+        hours=int({**{"window_hours": 24}, **cfg.get("velocity", {})}["window_hours"])
+    )
+
+    def keys(email: str, ship: dict[str, Any]) -> list[tuple[str, ...]]:
+        out: list[tuple[str, ...]] = []
+        if email:
+            out.append(("e", email.upper()))
+        if ship.get("line1") and ship.get("postal_code"):
+            out.append(("a", str(ship["line1"]), str(ship["postal_code"])))
+        return out
+
+    same = Q(pk__in=[])
+    for order in orders:
+        ship = order.shipping_address or {}
+        if order.customer_email:
+            same |= Q(customer_email__iexact=order.customer_email)
+        if ship.get("line1") and ship.get("postal_code"):
+            same |= Q(
+                shipping_address__line1=ship["line1"],
+                shipping_address__postal_code=ship["postal_code"],
+            )
+    seen: dict[tuple[str, ...], list] = {}
+    if len(same):
+        stored = Order.objects.filter(
+            same,
+            placed_at__gte=min(o.placed_at for o in orders) - window,
+            placed_at__lte=max(o.placed_at for o in orders),
+        ).values_list("pk", "customer_email", "shipping_address", "placed_at")
+        for pk, email, ship, placed_at in stored:
+            for key in keys(email or "", ship or {}):
+                seen.setdefault(key, []).append((pk, placed_at))
+    results = []
+    for n, order in enumerate(orders):
+        ship = order.shipping_address or {}
+        since = order.placed_at - window
+        matches = set()
+        for key in keys(order.customer_email, ship):
+            for ident, placed_at in seen.get(key, []):
+                if since <= placed_at <= order.placed_at:
+                    matches.add(ident)
+        results.append(
+            fraud_score(
+                total=order.total,
+                shipping_address=ship,
+                billing_address=order.billing_address or {},
+                recent_orders_same_customer=len(matches),
+                config=cfg,
+            )
+        )
+        for key in keys(order.customer_email, ship):
+            seen.setdefault(key, []).append((("batch", n), order.placed_at))
+    return results
+
+
+def capture_holds_build(
+    *, order: Order, unknown_skus: list[str], fraud: FraudResult, actor: Actor
+) -> list[Hold]:
+    """The holds the rules place on an order being captured (pure; unsaved rows), in the order
+    the stepwise capture placed them: exchange, unknown SKU, payment, address, fraud."""
+    specs: list[tuple[str, str, dict[str, Any]]] = []
+    if order.exchange_for_id:
+        specs.append(
+            (
+                HoldKind.EXCHANGE,
+                "Exchange replacement: waits until the returned items are received",
+                {"return_id": order.exchange_for_id},
+            )
+        )
+    if unknown_skus:
+        skus = sorted(set(unknown_skus))
+        specs.append((HoldKind.UNKNOWN_SKU, f"Unknown SKU(s): {', '.join(skus)}", {"skus": skus}))
+    if order.payment_status not in PAID_STATUSES:
+        specs.append(
+            (
+                HoldKind.PAYMENT,
+                f"Payment is {order.payment_status}, not authorised or captured",
+                {},
+            )
+        )
+    problems = address_problems(order.shipping_address)
+    if problems:
+        specs.append(
+            (
+                HoldKind.ADDRESS,
+                "Shipping address: " + "; ".join(f"{k} {v}" for k, v in problems.items()),
+                {"fields": problems},
+            )
+        )
+    if fraud.is_suspicious:
+        specs.append(
+            (
+                HoldKind.FRAUD,
+                f"Fraud score {fraud.score} ≥ {fraud.threshold}: " + "; ".join(fraud.reasons),
+                {"score": fraud.score, "threshold": fraud.threshold, "reasons": fraud.reasons},
+            )
+        )
+    return [
+        Hold(
+            order=order,
+            kind=kind,
+            scope=HoldScope.ORDER,
+            reason=reason[:500],
+            details=details,
+            placed_by=actor.label[:150],
+            placed_by_user_id=actor.user_id,
+        )
+        for kind, reason, details in specs
+    ]
+
+
+def capture_hold_events(*, holds: list[Hold], actor: Actor) -> list[OrderEvent]:
+    """The HOLD_PLACED timeline rows of inserted capture holds (as `hold_place` writes them)."""
+    return [
+        timeline_event(
+            order=hold.order,
+            kind=EventKind.HOLD_PLACED,
+            actor=actor,
+            message=f"{HoldKind(hold.kind).label} hold on "
+            f"{HoldScope(hold.scope).label.lower()}: {hold.reason}",
+            data={
+                "hold_id": hold.pk,
+                "kind": hold.kind,
+                "scope": hold.scope,
+                "line_ids": [],
+                "fulfillment_request_id": None,
+                "details": hold.details or {},
+            },
+        )
+        for hold in holds
+    ]
 
 
 @transaction.atomic

@@ -74,7 +74,6 @@ def idempotency_begin(
     return row, None
 
 
-@transaction.atomic
 def idempotency_record_order(*, row_id: int, order_id: int, status: int) -> None:
     """Complete a claimed key with the order it produced, inside the order's transaction.
 

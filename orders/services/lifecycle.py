@@ -19,8 +19,8 @@ from common.db import update_rows
 from common.types import Actor
 from notifications import outbox as notification_outbox
 from orders.choices import EventKind, HoldScope
-from orders.models import FulfillmentRequest, Hold, Order, OrderLine
-from orders.services.timeline import timeline_record, timeline_record_many
+from orders.models import FulfillmentRequest, Hold, Order, OrderEvent, OrderLine
+from orders.services.timeline import timeline_event, timeline_record, timeline_record_many
 from orders.states import (
     ORDER_TRANSITIONS,
     FulfillmentRequestStatus,
@@ -391,3 +391,72 @@ def orders_status_refresh_many(*, orders: list[Order], actor: Actor, note: str =
         if path:
             steps.append((order, path))
     _orders_set_status_many(steps=steps, actor=actor, note=note)
+
+
+def capture_status_steps(*, held: bool, routed: bool, alloc: str, released: bool) -> list[str]:
+    """The statuses a just-received order steps through at capture (pure), the same steps
+    `order_route_and_progress` takes one refresh at a time: on hold; or ready → its
+    allocation status → released (when a fulfillment request went to a warehouse)."""
+    if held:
+        return [OrderStatus.ON_HOLD]
+    steps = [OrderStatus.READY]
+    if not routed:
+        return steps
+    steps += _status_path(current=OrderStatus.READY, target=alloc, alloc=alloc)
+    if released:
+        steps += _status_path(current=steps[-1], target=OrderStatus.RELEASED, alloc=alloc)
+    return steps
+
+
+def allocation_status(*, active: int, allocated: int) -> str:
+    """allocated / partially allocated / backordered from unit counts (pure)."""
+    return _allocation_status(active=active, allocated=allocated, backordered=0)
+
+
+def order_capture_status(
+    *, order: Order, steps: list[str], actor: Actor, note: str = ""
+) -> list[OrderEvent]:
+    """Set a new (not yet inserted) order's status through `steps` from received: the order is
+    then inserted with its final status (one write). Returns the timeline rows, one per
+    transition as `_order_set_status` writes them, for the caller to insert together; the
+    caller writes the outbox entry (`outbox.order_status_entry`) with its other entries."""
+    events = []
+    for to in steps:
+        ensure_order_transition(order.status, to)
+        previous = order.status
+        order.status = to
+        events.append(
+            timeline_event(
+                order=order,
+                kind=EventKind.STATUS_CHANGED,
+                actor=actor,
+                message=f"{_label(OrderStatus, previous)} → {_label(OrderStatus, to)}"
+                + (f": {note}" if note else ""),
+                data={"from": str(previous), "to": str(to), "note": note},
+            )
+        )
+    return events
+
+
+def fulfillment_request_capture_release(
+    *, request: FulfillmentRequest, order: Order, warehouse_code: str, actor: Actor
+) -> OrderEvent:
+    """Release a new (not yet inserted) request of an order being captured: it is inserted
+    released. Returns its timeline row (as `_fulfillment_request_set_status` writes it)."""
+    ensure_fulfillment_request_transition(request.status, FRS.RELEASED)
+    previous = request.status
+    request.status = FRS.RELEASED
+    request.released_at = timezone.now()
+    return timeline_event(
+        order=order,
+        kind=EventKind.FR_STATUS,
+        actor=actor,
+        message=f"{request.number} at {warehouse_code}: "
+        f"{_label(FRS, previous)} → {_label(FRS, FRS.RELEASED)}",
+        data={
+            "request": request.number,
+            "from": str(previous),
+            "to": str(FRS.RELEASED),
+            "note": "",
+        },
+    )

@@ -52,6 +52,26 @@ def timeline_record_many(
     )
 
 
+def timeline_event(
+    *, order: Order, kind: str, actor: Actor, message: str = "", data: dict[str, Any] | None = None
+) -> OrderEvent:
+    """One unsaved timeline row, for `timeline_events_record` (set-based writers)."""
+    return OrderEvent(
+        order=order,
+        kind=kind,
+        message=message[:500],
+        data=data or {},
+        actor=actor.label[:150],
+        actor_kind=actor.kind,
+        actor_user_id=actor.user_id,
+    )
+
+
+def timeline_events_record(*, events: list[OrderEvent]) -> list[OrderEvent]:
+    """Append many timeline rows in one INSERT, in the order given (their ids follow it)."""
+    return OrderEvent.objects.bulk_create(events)
+
+
 @transaction.atomic(durable=True)
 def order_note_add(*, order_id: int, text: str, actor: Actor) -> OrderEvent:
     """Add a free-text note to an order's timeline."""

@@ -98,20 +98,20 @@ def test_connection_lost_after_commit_retry_replays_the_committed_order(setup, m
 def test_connection_lost_before_commit_retry_creates_the_order_once(setup, monkeypatch):
     ch, client = setup
     body = payload([("IDEM-TEE", 1)], external_id="IDEM-2")
-    real_create = order_services.capture.order_create
+    real_create = order_services.capture._order_create
 
     def create_then_lose_connection(**kwargs):
-        real_create(**kwargs)  # written, not committed
+        real_create(**kwargs)  # written, not committed (order_capture's own transaction)
         _terminate_own_backend()
         with connection.cursor() as cur:
             cur.execute("SELECT 1")  # the next statement finds the connection gone
 
-    monkeypatch.setattr(order_services.capture, "order_create", create_then_lose_connection)
+    monkeypatch.setattr(order_services.capture, "_order_create", create_then_lose_connection)
 
     # when the connection dies inside the order's transaction
     first = client.post("/api/v1/orders/", body, format="json", HTTP_IDEMPOTENCY_KEY="idem-k2")
     connection.close()
-    monkeypatch.setattr(order_services.capture, "order_create", real_create)
+    monkeypatch.setattr(order_services.capture, "_order_create", real_create)
 
     # then nothing was saved and the key was let go
     assert first.status_code == 500
