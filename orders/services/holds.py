@@ -150,6 +150,7 @@ def fraud_results_for_new(*, orders: list[Order]) -> list[FraudResult]:
         results.append(
             fraud_score(
                 total=order.total,
+                currency=order.currency,
                 shipping_address=ship,
                 billing_address=order.billing_address or {},
                 recent_orders_same_customer=len(matches),
