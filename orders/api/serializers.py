@@ -642,3 +642,34 @@ class ReturnSerializer(serializers.ModelSerializer):
             "lines",
             "replacement_orders",
         ]
+
+
+class OrderBulkInputSerializer(serializers.Serializer):
+    channel = serializers.CharField(
+        required=False,
+        help_text="Channel code; only for staff clients (a channel token implies it)",
+    )
+    orders = serializers.ListField(
+        child=serializers.DictField(),
+        min_length=1,
+        max_length=1000,
+        help_text="Up to 1,000 order bodies, each as POST /orders/ takes it (without `channel`)",
+    )
+
+
+class OrderBulkResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="Position of the body in `orders`")
+    status = serializers.IntegerField(
+        help_text="201 created, 200 this external_id already existed, 400 invalid, 409 refused"
+    )
+    external_id = serializers.CharField(allow_blank=True)
+    number = serializers.CharField(required=False, help_text="The order's number (200/201)")
+    order_status = serializers.CharField(required=False, help_text="The order's status (200/201)")
+    error = serializers.DictField(required=False, help_text="code, message, extra (400/409)")
+
+
+class OrderBulkResponseSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    existing = serializers.IntegerField()
+    failed = serializers.IntegerField()
+    results = OrderBulkResultSerializer(many=True)

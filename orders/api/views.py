@@ -204,6 +204,92 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
             )
         return response
 
+    @extend_schema(
+        summary="Create up to 1,000 orders in one request (per-order results)",
+        description=(
+            "Each body is validated and captured as POST /orders/ would (same channel + "
+            "external_id rule: a known one answers 200 with the existing order), set-based in "
+            "one transaction. A refused or invalid order is reported in its result and writes "
+            "nothing; the others are written. With an Idempotency-Key the whole response is "
+            "replayed for the same key and body."
+        ),
+        parameters=[IDEMPOTENCY_HEADER],
+        request=s.OrderBulkInputSerializer,
+        responses={
+            200: s.OrderBulkResponseSerializer,
+            **error_responses(400, 401, 403, 409, 422),
+        },
+    )
+    @action(detail=False, methods=["post"], url_path="bulk")
+    def bulk(self, request: Request) -> Response:
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if not key:
+            return self._bulk(request)
+        if len(key) > 255:
+            raise InvalidInput("Idempotency-Key is longer than 255 characters.")
+        channel = request_channel(request)
+        scope = f"channel:{channel.pk}" if channel else f"user:{request.user.pk}"
+        fingerprint = idempotency.request_fingerprint(
+            method="POST", path=request.path, body=request.data
+        )
+        row, replay = idempotency.idempotency_begin(scope=scope, key=key, request_hash=fingerprint)
+        if replay is not None:
+            response = Response(replay.response_body, status=replay.response_status)
+            response["Idempotent-Replayed"] = "true"
+            return response
+        try:
+            response = self._bulk(request)
+        except DomainError as exc:
+            body = {"error": exc.as_dict()}
+            idempotency.idempotency_complete(row=row, status=exc.http_status, body=_jsonable(body))
+            raise
+        except Exception:
+            idempotency.idempotency_abandon(row=row)
+            raise
+        idempotency.idempotency_complete(
+            row=row, status=response.status_code, body=_jsonable(response.data)
+        )
+        return response
+
+    def _bulk(self, request: Request) -> Response:
+        inp = s.OrderBulkInputSerializer(data=request.data)
+        inp.is_valid(raise_exception=True)
+        channel = _channel_for(request, inp.validated_data.get("channel"))
+        bodies: list[Any] = []
+        for raw in inp.validated_data["orders"]:
+            one = s.OrderCreateInputSerializer(data=raw)
+            if one.is_valid():
+                data = dict(one.validated_data)
+                data.pop("channel", None)
+                bodies.append(_jsonable(data))
+            else:
+                bodies.append(InvalidInput("The order is not valid.", fields=_jsonable(one.errors)))
+        results = orders_services.orders_capture_bulk(
+            channel_id=channel.pk, bodies=bodies, actor=_actor(request)
+        )
+        out = []
+        counts = {"created": 0, "existing": 0, "failed": 0}
+        for i, (raw, result) in enumerate(zip(inp.validated_data["orders"], results, strict=True)):
+            row: dict[str, Any] = {"index": i, "external_id": str(raw.get("external_id") or "")}
+            if result.order is not None:
+                row.update(
+                    status=201 if result.created else 200,
+                    number=result.order.number,
+                    order_status=str(result.order.status),
+                )
+                counts["created" if result.created else "existing"] += 1
+            else:
+                exc = result.error
+                body = (
+                    exc.as_dict()
+                    if isinstance(exc, DomainError)
+                    else {"code": "invalid", "message": str(exc)}
+                )
+                row.update(status=getattr(exc, "http_status", 400), error=_jsonable(body))
+                counts["failed"] += 1
+            out.append(row)
+        return Response({**counts, "results": out}, status=status.HTTP_200_OK)
+
     def _create(self, request: Request, idempotency_key_id: int | None = None) -> Response:
         inp = s.OrderCreateInputSerializer(data=request.data)
         inp.is_valid(raise_exception=True)

@@ -5,7 +5,7 @@ contract functions are plain atomic building blocks so the WMS can call them ins
 transactions (docs/contracts.md).
 """
 
-from .capture import order_capture, order_create
+from .capture import order_capture, order_create, orders_capture_bulk
 from .channel_updates import (
     fulfillment_request_return_to_stock,
     order_channel_update,
@@ -67,5 +67,6 @@ __all__ = [
     "order_payment_update",
     "order_reroute",
     "order_tracking_event",
+    "orders_capture_bulk",
     "timeline_record",
 ]
