@@ -237,6 +237,15 @@ def amazon_state(
         for item in items or []
         if parsers.amazon_item_cancelled(item) and item.get("OrderItemId")
     ]
+    # A merchant-fulfilled order Amazon reports shipped (`QuantityShipped`) that we did not
+    # ship — confirmed in Seller Central or by another tool — was fulfilled elsewhere: our open
+    # work for those units is withdrawn. Our own confirmShipment reports what we shipped.
+    fulfilled: dict[str, int] = {}
+    if order.get("FulfillmentChannel") != "AFN" and status in ("Shipped", "PartiallyShipped"):
+        for item in items or []:
+            shipped = item.get("QuantityShipped") if isinstance(item, dict) else None
+            if item.get("OrderItemId") and isinstance(shipped, int) and shipped > 0:
+                fulfilled[str(item["OrderItemId"])] = shipped
     return {
         "payment_status": "pending" if status in ("Pending", "PendingAvailability") else "captured",
         "cancelled": status == "Canceled",
@@ -244,6 +253,6 @@ def amazon_state(
         "shipping_address": data.get("shipping_address") if with_address else None,
         "lines": cancelled_items if status != "Canceled" else [],
         "complete": False,
-        "fulfilled": {},
+        "fulfilled": fulfilled,
         "money": money_snapshot(data),
     }

@@ -511,8 +511,17 @@ def marketplace_poll(*, channel_id: int, max_pages: int = 20) -> int:
                 )
                 is not None
             )
-            if status not in AMAZON_CREATING_STATUSES and not known:
+            if (
+                status not in AMAZON_CREATING_STATUSES
+                and not known
+                and not InboundEvent.objects.filter(
+                    channel=channel, external_order_id=str(order.get("AmazonOrderId"))
+                ).exists()
+            ):
                 continue  # canceled (or shipped) before we ever had it: nothing to apply
+            # An order we saw but have not captured yet (parked waiting for its address, or
+            # being captured by another poller): its status change is kept (deferred) and
+            # applied when the order is captured, never lost behind the cursor.
             updated = str(order.get("LastUpdateDate") or "")
             latest = max(latest, updated)
             dedupe = f"order:{order['AmazonOrderId']}:{updated}"

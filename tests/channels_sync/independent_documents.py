@@ -1809,6 +1809,29 @@ def amazon_orders(products: dict) -> list[dict]:
         }
     )
 
+    # A6 — MFN US, confirmed as shipped in Seller Central (another tool bought the label)
+    # before our warehouse picked it: Amazon reports it Shipped with QuantityShipped.
+    items6 = [amazon_item(61, p["a_h"].sku, 2, "USD", price="39.98", tax="2.50")]
+    shipped6 = [{**items6[0], "QuantityShipped": 2}]
+    a6 = "112-6666666-0000006"
+    out.append(
+        {
+            "key": "A6",
+            "id": a6,
+            "stages": [
+                (order(a6, "Unshipped", "USD", items6, 4), items6),
+                (order(a6, "Shipped", "USD", shipped6, 95), shipped6),
+            ],
+            "address": {**us_addr, "Name": "Dorothy Vaughan", "AddressLine1": "5 Langley Blvd"},
+            "buyer": {"BuyerEmail": "x6@marketplace.amazon.com", "BuyerName": "D. Vaughan"},
+            "inclusive": False,
+            "status": "cancelled",
+            "holds": [],
+            "afn": False,
+            "fulfilled_elsewhere": True,
+        }
+    )
+
     # A4 — MFN JP (JPY, prices include consumption tax, no minor unit): Prime SecondDay with
     # gift wrap.
     jp = {
