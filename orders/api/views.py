@@ -272,11 +272,9 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         for i, (raw, result) in enumerate(zip(inp.validated_data["orders"], results, strict=True)):
             row: dict[str, Any] = {"index": i, "external_id": str(raw.get("external_id") or "")}
             if result.order is not None:
-                row.update(
-                    status=201 if result.created else 200,
-                    number=result.order.number,
-                    order_status=str(result.order.status),
-                )
+                row["status"] = 201 if result.created else 200
+                row["number"] = result.order.number
+                row["order_status"] = str(result.order.status)
                 counts["created" if result.created else "existing"] += 1
             else:
                 exc = result.error
@@ -285,7 +283,8 @@ class OrderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
                     if isinstance(exc, DomainError)
                     else {"code": "invalid", "message": str(exc)}
                 )
-                row.update(status=getattr(exc, "http_status", 400), error=_jsonable(body))
+                row["status"] = getattr(exc, "http_status", 400)
+                row["error"] = _jsonable(body)
                 counts["failed"] += 1
             out.append(row)
         return Response({**counts, "results": out}, status=status.HTTP_200_OK)
