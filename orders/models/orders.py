@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Lower, Right, Upper
 
 from common.models import AmountField, TimeStampedModel
@@ -117,6 +118,13 @@ class Order(TimeStampedModel):
             models.Index(Upper("external_id"), name="order_external_id_upper"),
             models.Index(Lower("customer_email"), name="order_email_lower"),
             models.Index(Right("customer_phone_digits", 8), name="order_phone_tail8"),
+            # Fraud velocity (orders.services.holds): same e-mail (order_email_lower) OR same
+            # address line 1 + postcode, both indexed, so the count is a BitmapOr, not a scan.
+            models.Index(
+                KeyTransform("line1", "shipping_address"),
+                KeyTransform("postal_code", "shipping_address"),
+                name="order_ship_line1_postal",
+            ),
         ]
 
     def __str__(self) -> str:
