@@ -1,6 +1,7 @@
 import csv
 import json
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -159,3 +160,27 @@ def test_backorders_command_allocates_from_new_stock():
     call_command("backorders_allocate", sku=["BC-A"], stdout=out)
     assert "1 order(s) received backordered units" in out.getvalue()
     assert order.lines.get().quantity_allocated == 2
+
+
+def test_import_is_set_based_its_statements_do_not_grow_with_the_orders(shop, tmp_path):
+    # issue 12 item 4: the CSV import runs through the bulk capture path
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    few = _csv(tmp_path, [_row(f"F{i}", "IM-A", 1) for i in range(2)])
+    (tmp_path / "few.csv").write_text(Path(few).read_text())
+    many = _csv(tmp_path, [_row(f"M{i}", "IM-B", 1) for i in range(8)])
+    with CaptureQueriesContext(connection) as small:
+        call_command(
+            "orders_import_csv",
+            str(tmp_path / "few.csv"),
+            channel="import-shop",
+            no_progress=True,
+            stdout=StringIO(),
+        )
+    with CaptureQueriesContext(connection) as large:
+        call_command(
+            "orders_import_csv", many, channel="import-shop", no_progress=True, stdout=StringIO()
+        )
+    assert Order.objects.filter(status="released").count() == 10
+    assert len(large.captured_queries) == len(small.captured_queries)
