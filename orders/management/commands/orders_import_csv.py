@@ -10,7 +10,8 @@ order's first row).
 Nothing is half-imported: the whole file is validated first and, if any row is bad, nothing is
 written (unless --skip-invalid, which then skips every order that has a bad row). Orders are
 captured set-based, 500 per transaction (orders.services.orders_capture_bulk, the path of
-POST /api/v1/orders/bulk/), each order all lines or none; a refused order is reported. Unknown SKUs are imported onto an
+POST /api/v1/orders/bulk/), each order all lines or none; a refused order is reported. The file
+is streamed twice (validate, then capture), never held in memory; the progress bar counts orders. Unknown SKUs are imported onto an
 `unknown_sku` hold, as with any channel. A per-row error report is printed (and written to
 --errors as CSV).
 """
@@ -18,7 +19,6 @@ POST /api/v1/orders/bulk/), each order all lines or none; a refused order is rep
 from __future__ import annotations
 
 import csv
-from collections import OrderedDict
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -96,6 +96,26 @@ def _payload(rows: list[dict[str, str]]) -> dict[str, Any]:
     }
 
 
+def _stream(path: str):  # type: ignore[no-untyped-def]
+    """(row number, row) of the file, read as a stream; bad files raise CommandError."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+            if missing:
+                raise CommandError(f"Missing column(s): {', '.join(missing)}")
+            yield from enumerate(reader, start=2)  # row 1 is the header
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CommandError(
+            f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV; "
+            "nothing was imported."
+        ) from exc
+    except csv.Error as exc:
+        raise CommandError(f"{path} is not valid CSV: {exc}; nothing was imported.") from exc
+
+
 class Command(BaseCommand):
     help = "Import orders from a CSV file (validated first; each order all or nothing)."
 
@@ -112,68 +132,50 @@ class Command(BaseCommand):
         channel = Channel.objects.filter(code=opts["channel"]).first()
         if channel is None:
             raise CommandError(f"Unknown channel {opts['channel']!r}")
-        try:
-            with open(opts["path"], newline="", encoding="utf-8-sig") as fh:
-                reader = csv.DictReader(fh)
-                missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-                if missing:
-                    raise CommandError(f"Missing column(s): {', '.join(missing)}")
-                rows = list(enumerate(reader, start=2))  # row 1 is the header
-        except OSError as exc:
-            raise CommandError(f"Cannot read {opts['path']}: {exc}") from exc
-        except UnicodeDecodeError as exc:
-            raise CommandError(
-                f"{opts['path']} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV; "
-                "nothing was imported."
-            ) from exc
-        except csv.Error as exc:
-            raise CommandError(
-                f"{opts['path']} is not valid CSV: {exc}; nothing was imported."
-            ) from exc
-        if not rows:
-            raise CommandError(f"{opts['path']} has no order rows; nothing was imported.")
-
+        path = opts["path"]
+        # Two streaming passes (a 50 MB file is never held in memory): the first validates
+        # every row and counts each order's rows, the second captures each order once all its
+        # rows were read, BATCH orders per transaction.
         errors: list[tuple[int, str, str]] = []
-        groups: OrderedDict[str, list[tuple[int, dict[str, str]]]] = OrderedDict()
-        for row_no, row in rows:
+        counts: dict[str, int] = {}
+        for row_no, row in _stream(path):
+            ext = (row.get("external_id") or "").strip()
             for message in _row_errors(row):
-                errors.append((row_no, (row.get("external_id") or "").strip(), message))
-            groups.setdefault((row.get("external_id") or "").strip(), []).append((row_no, row))
+                errors.append((row_no, ext, message))
+            counts[ext] = counts.get(ext, 0) + 1
+        if not counts:
+            raise CommandError(f"{path} has no order rows; nothing was imported.")
         bad_orders = {ext for _, ext, _ in errors}
         if errors and not opts["skip_invalid"]:
             self._report(errors, opts)
             raise CommandError(f"{len(errors)} invalid row(s); nothing was imported.")
 
-        actor = Actor.system(f"import:{opts['path']}"[:150])
-        created = existing = 0
-        todo = [(ext, group) for ext, group in groups.items() if ext and ext not in bad_orders]
-        # Set-based, as POST /orders/bulk/: BATCH orders per transaction (each order all or
-        # nothing; a refused order is reported and writes nothing).
+        actor = Actor.system(f"import:{path}"[:150])
+        totals = {"created": 0, "existing": 0}
+        wanted = sum(1 for ext in counts if ext and ext not in bad_orders)
+        pending: dict[str, list[tuple[int, dict[str, str]]]] = {}
+        ready: list[tuple[str, list[tuple[int, dict[str, str]]]]] = []
         with tqdm(
-            total=len(todo),
+            total=wanted,
             desc="orders",
             unit="order",
             disable=opts["no_progress"],
             file=self.stderr,
         ) as bar:
-            for start in range(0, len(todo), BATCH):
-                chunk = todo[start : start + BATCH]
-                results = orders_services.orders_capture_bulk(
-                    channel_id=channel.pk,
-                    bodies=[_payload([r for _, r in group]) for _, group in chunk],
-                    actor=actor,
-                )
-                for (ext, group), result in zip(chunk, results, strict=True):
-                    if result.error is not None:
-                        exc = result.error
-                        code = getattr(exc, "code", "invalid")
-                        message = getattr(exc, "message", str(exc))
-                        for row_no, _ in group:
-                            errors.append((row_no, ext, f"{code}: {message}"))
-                        continue
-                    created += result.created
-                    existing += not result.created
-                bar.update(len(chunk))
+            for row_no, row in _stream(path):
+                ext = (row.get("external_id") or "").strip()
+                if not ext or ext in bad_orders:
+                    continue
+                group = pending.setdefault(ext, [])
+                group.append((row_no, row))
+                if len(group) == counts[ext]:
+                    ready.append((ext, pending.pop(ext)))
+                    if len(ready) >= BATCH:
+                        self._capture(ready, channel.pk, actor, errors, totals, bar)
+                        ready = []
+            if ready:
+                self._capture(ready, channel.pk, actor, errors, totals, bar)
+        created, existing = totals["created"], totals["existing"]
         self._report(errors, opts)
         self.stdout.write(
             self.style.SUCCESS(
@@ -181,6 +183,24 @@ class Command(BaseCommand):
                 f"{len({e for _, e, _ in errors})} order(s) with errors skipped"
             )
         )
+
+    def _capture(self, chunk, channel_id, actor, errors, totals, bar) -> None:  # type: ignore[no-untyped-def]
+        # Set-based, as POST /orders/bulk/: one transaction for the chunk, each order all or
+        # nothing; a refused order is reported on its rows and writes nothing.
+        results = orders_services.orders_capture_bulk(
+            channel_id=channel_id,
+            bodies=[_payload([r for _, r in group]) for _, group in chunk],
+            actor=actor,
+        )
+        for (ext, group), result in zip(chunk, results, strict=True):
+            if result.error is not None:
+                code = getattr(result.error, "code", "invalid")
+                message = getattr(result.error, "message", str(result.error))
+                for row_no, _ in group:
+                    errors.append((row_no, ext, f"{code}: {message}"))
+                continue
+            totals["created" if result.created else "existing"] += 1
+        bar.update(len(chunk))
 
     def _report(self, errors: list[tuple[int, str, str]], opts: dict[str, Any]) -> None:
         for row_no, ext, message in sorted(errors):
