@@ -281,12 +281,14 @@ def channel_order_update_ingest(
                 topic=topic,
                 baseline=True,
             )
-            ChannelOrderUpdate.objects.filter(
-                channel=channel,
-                external_order_id=external_id,
-                version__lte=version,
-                status=ChannelUpdateStatus.PENDING,
-            ).update(
+            _settle_rows(
+                ChannelOrderUpdate.objects.filter(
+                    channel=channel,
+                    external_order_id=external_id,
+                    version__lte=version,
+                    status=ChannelUpdateStatus.PENDING,
+                ).values_list("pk", flat=True),
+                only_pending=True,
                 status=ChannelUpdateStatus.SUPERSEDED,
                 order_id=order.pk,
                 applied_at=timezone.now(),
@@ -314,6 +316,17 @@ def channel_order_update_ingest(
     channel_order_updates_apply(channel=channel, external_id=external_id, order_id=order_id)
     InboundEvent.objects.filter(pk=event.pk).update(status=status, order_id=order_id, error="")
     return IngestResult(event.pk, status, order_id, duplicate)
+
+
+def _settle_rows(pks, *, only_pending: bool = False, **fields) -> None:  # type: ignore[no-untyped-def]
+    """Update ChannelOrderUpdate rows one at a time in id order: two deliveries of one order
+    settling the same rows with one multi-row UPDATE each locked them in different orders and
+    deadlocked (seen in tests/channels_sync/test_independent_replay.py under 8 threads)."""
+    for pk in sorted(set(pks)):
+        rows = ChannelOrderUpdate.objects.filter(pk=pk)
+        if only_pending:
+            rows = rows.filter(status=ChannelUpdateStatus.PENDING)
+        rows.update(**fields)
 
 
 def channel_order_updates_apply(*, channel: Channel, external_id: str, order_id: int) -> int:
@@ -348,8 +361,11 @@ def channel_order_updates_apply(*, channel: Channel, external_id: str, order_id:
     ChannelOrderUpdate.objects.filter(pk=newest.pk).update(
         status=status, order_id=order_id, applied_at=now, outcome="; ".join(outcome.notes)
     )
-    ChannelOrderUpdate.objects.filter(pk__in=[p.pk for p in pending[1:]]).update(
-        status=ChannelUpdateStatus.SUPERSEDED, order_id=order_id, applied_at=now
+    _settle_rows(
+        [p.pk for p in pending[1:]],
+        status=ChannelUpdateStatus.SUPERSEDED,
+        order_id=order_id,
+        applied_at=now,
     )
     # Deliveries that waited for their create are settled too: the newest was applied (or
     # found older than what is applied), the others were superseded by it.
