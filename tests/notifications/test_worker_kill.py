@@ -25,8 +25,12 @@ pytestmark = [
 
 @pytest.fixture
 def worker(smtp_sink, transactional_db):
+    # One worker process: its drain sends one message at a time, so while the first send is
+    # held by the server nothing else is sent (with two processes the second e-mail was
+    # sometimes delivered before the kill, and the test's "one message taken" did not hold).
     w = Worker(
         redis_url=os.environ["REDIS_URL"],
+        concurrency=1,
         EMAIL_BACKEND="notifications.mail.SMTPBackend",
         EMAIL_HOST="127.0.0.1",
         EMAIL_PORT=str(smtp_sink.port),
