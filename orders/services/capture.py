@@ -292,37 +292,12 @@ def _order_create_stepwise(
     products = inventory_selectors.products_by_sku(
         skus=[line["sku"] for line in shippable if line["sku"]]
     )
-    unknown = []
-    rows = []
-    for number, line in enumerate(clean["lines"], start=1):
-        product = None
-        if line["requires_shipping"] and line["sku"]:
-            product = products.get(line["sku"]) or inventory_selectors.product_get_by_code(
-                code=line["sku"]
-            )
-        if product is None and line["requires_shipping"]:
-            unknown.append(line["sku"] or f"(line {number} without a SKU: {line['name'][:60]})")
-        rows.append(
-            OrderLine(
-                order=order,
-                line_number=number,
-                sku=line["sku"],
-                product=product,
-                name=line["name"] or (product.name if product else ""),
-                kind=line["kind"],
-                requires_shipping=line["requires_shipping"],
-                unit_price=line["unit_price"],
-                quantity=line["quantity"],
-                quantity_cancelled=line["quantity"] if cancelled else 0,
-                line_subtotal=line["line_subtotal"],
-                discount_total=line["discount_total"],
-                tax_total=line["tax_total"],
-                discount_allocations=line["discount_allocations"],
-                tax_lines=line["tax_lines"],
-                presentment=line["presentment"],
-                external_line_id=line["external_line_id"],
-            )
-        )
+    for line in shippable:  # a code that is not a SKU may still name a product (barcode)
+        if line["sku"] and line["sku"] not in products:
+            found = inventory_selectors.product_get_by_code(code=line["sku"])
+            if found is not None:
+                products[line["sku"]] = found
+    rows, unknown = intake.build_lines(clean, order, products, cancelled)
     OrderLine.objects.bulk_create(rows)
     timeline_record(
         order=order,

@@ -200,9 +200,11 @@ class Draft:
     idempotency_key_id: int | None = None
 
 
-def _build_lines(
+def build_lines(
     clean: dict[str, Any], order: Order, products: dict[str, Any], cancelled: bool
 ) -> tuple[list[OrderLine], list[str]]:
+    """The order's lines from its clean data, and the shippable SKUs no product matched
+    (`products`: SKU → product, already loaded)."""
     unknown = []
     rows = []
     for number, line in enumerate(clean["lines"], start=1):
@@ -409,7 +411,7 @@ def _draft(
         **fields,
     )
     cancelled = clean["cancelled_at"] is not None
-    lines, unknown = _build_lines(clean, order, products, cancelled)
+    lines, unknown = build_lines(clean, order, products, cancelled)
     draft = Draft(index=index, clean=clean, order=order, lines=lines, cancelled=cancelled)
     draft.timeline.append(
         timeline_event(
